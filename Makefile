@@ -1,0 +1,77 @@
+# vllm-kserve: the chart, its test harness and the tools they need, all built here from pinned
+# sources. `make demo` and `make test` bootstrap everything they use; run `make` for the list.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+CHART := charts/vllm-kserve
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k schema"`.
+PYTEST_ARGS ?=
+
+.PHONY: help
+help: ## List the targets
+	@echo "vllm-kserve targets:"
+	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: tools
+tools: ## Build the pinned Go tools into bin/ (skipped when up to date)
+	@tools/build
+
+$(VENV)/.installed: requirements.txt
+	@echo "==> creating $(VENV) from requirements.txt ..."
+	@started=$$(date +%s); rm -rf $(VENV); python3 -m venv $(VENV); \
+	$(VENV)/bin/pip install --quiet --requirement requirements.txt; \
+	touch $@; echo "    $(VENV) ready in $$(( $$(date +%s) - started ))s"
+
+.PHONY: venv
+venv: $(VENV)/.installed ## Create the Python virtualenv from the pinned requirements
+
+.PHONY: versions
+versions: ## Print every pinned tool and Python package version
+	@echo "Go tools (tools/*/go.mod):"
+	@tools/build --versions | sed 's/^/  /'
+	@echo "Python packages (requirements.txt):"
+	@grep -E '^[A-Za-z0-9_.-]+==' requirements.txt | sed 's/==/ /' | awk '{printf "  %-24s %s\n", $$1, $$2}'
+	@echo "Go toolchain: $$(go env GOVERSION)"
+
+.PHONY: lint
+lint: tools venv ## helm lint --strict (Helm 4 and 3) and ct lint of every scenario
+	@echo "==> helm lint --strict (helm v4, helm v3)"
+	@for helm in helm helm3; do $$helm lint --strict $(CHART) --kube-version 1.27.0 >/dev/null; done
+	@echo "==> ct lint"
+	@ct lint --config ct.yaml --all
+
+.PHONY: docs
+docs: tools ## Regenerate charts/vllm-kserve/README.md with helm-docs
+	@helm-docs --chart-search-root=charts --template-files=../../README.md.gotmpl --sort-values-order=file --log-level=warning
+	@echo "    $(CHART)/README.md regenerated"
+
+.PHONY: schemas
+schemas: venv ## Regenerate schema/ and the chart schema's Kubernetes definitions
+	@$(PYTHON) -m schema.generate
+
+.PHONY: test
+test: tools venv ## Run every test (pytest -n auto); PYTEST_ARGS adds pytest options
+	@echo "==> pytest -n auto $(PYTEST_ARGS)"
+	@rc=0; $(PYTHON) -m pytest -n auto $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then \
+	  echo "pytest collected no tests: an empty run proves nothing, so it counts as an error" >&2; exit 1; \
+	fi; exit $$rc
+
+.PHONY: bench
+bench: tools venv ## Measure render speed and suite time; prints and writes .cache/bench-report.md
+	@$(PYTHON) -m tests.bench
+
+.PHONY: demo
+demo: tools ## Show what a default install creates
+	@tools/demo
+
+.PHONY: clean
+clean: ## Remove everything make built (bin/, .venv/, caches)
+	rm -rf bin $(VENV) .cache .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,198 @@
+{{/*
+Names. Objects are named after the release (not "<release>-<chart>") because the InferenceService
+name is also its URL host and the model name clients send; `fullnameOverride` replaces it.
+*/}}
+{{- define "vllm-kserve.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "vllm-kserve.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "vllm-kserve.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* inferenceService.name -> fullname */}}
+{{- define "vllm-kserve.isvcName" -}}
+{{- default (include "vllm-kserve.fullname" .) .Values.inferenceService.name -}}
+{{- end -}}
+
+{{/* servingRuntime.name -> (multi-node on OpenShift AI: vllm-multinode-runtime) -> isvcName */}}
+{{- define "vllm-kserve.runtimeName" -}}
+{{- if .Values.servingRuntime.name -}}
+{{- .Values.servingRuntime.name -}}
+{{- else if and (include "vllm-kserve.multiNode" .) (hasPrefix "rhoai-" .Values.platform) -}}
+vllm-multinode-runtime
+{{- else -}}
+{{- include "vllm-kserve.isvcName" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* model.servedModelName -> the InferenceService name, filled in by KServe from {{.Name}} */}}
+{{- define "vllm-kserve.servedModelNameArg" -}}
+{{- if .Values.model.servedModelName -}}
+--served-model-name={{ .Values.model.servedModelName }}
+{{- else -}}
+--served-model-name={{ "{{.Name}}" }}
+{{- end -}}
+{{- end -}}
+
+{{- define "vllm-kserve.servedModelName" -}}
+{{- default (include "vllm-kserve.isvcName" .) .Values.model.servedModelName -}}
+{{- end -}}
+
+{{/* Labels every object carries. Nothing time- or random-based, so renders are reproducible. */}}
+{{- define "vllm-kserve.labels" -}}
+helm.sh/chart: {{ include "vllm-kserve.chart" . }}
+app.kubernetes.io/name: {{ include "vllm-kserve.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: vllm-kserve
+{{- end -}}
+
+{{/* "true" when the model is spread over several pods */}}
+{{- define "vllm-kserve.multiNode" -}}
+{{- if eq .Values.servingTopology "multiNode" }}true{{ end -}}
+{{- end -}}
+
+{{/* "true" in Serverless (Knative) mode */}}
+{{- define "vllm-kserve.serverless" -}}
+{{- if eq .Values.deploymentMode "Serverless" }}true{{ end -}}
+{{- end -}}
+
+{{/* image.tag may be a digest: sha256:<hex> renders repository@sha256:<hex> */}}
+{{- define "vllm-kserve.image" -}}
+{{- $tag := toString .Values.image.tag -}}
+{{- if hasPrefix "sha256:" $tag -}}
+{{- printf "%s@%s" .Values.image.repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "vllm-kserve.runtimeVersion" -}}
+{{- default .Chart.AppVersion .Values.image.runtimeVersionOverride -}}
+{{- end -}}
+
+{{/*
+The accelerator resource the model requests: the first of the known accelerator resources with a
+non-zero request or limit, or "" for CPU only.
+*/}}
+{{- define "vllm-kserve.acceleratorResources" -}}
+nvidia.com/gpu: vLLM NVIDIA GPU
+amd.com/gpu: vLLM AMD GPU
+habana.ai/gaudi: vLLM Intel Gaudi Accelerator
+intel.com/gpu: vLLM Intel GPU
+{{- end -}}
+
+{{- define "vllm-kserve.accelerator" -}}
+{{- $resources := .Values.resources | default dict -}}
+{{- $requests := $resources.requests | default dict -}}
+{{- $limits := $resources.limits | default dict -}}
+{{- $found := "" -}}
+{{- range $name := list "nvidia.com/gpu" "amd.com/gpu" "habana.ai/gaudi" "intel.com/gpu" -}}
+{{- if and (not $found) (or (gt (int (get $requests $name | default 0)) 0) (gt (int (get $limits $name | default 0)) 0)) -}}
+{{- $found = $name -}}
+{{- end -}}
+{{- end -}}
+{{- $found -}}
+{{- end -}}
+
+{{/*
+A resources block with every quantity written as a string, the form the API server and KServe's
+webhook keep, so GitOps tools see no drift between what is rendered and what is stored.
+Multi-node pods get tensorParallelSize accelerators each, which is what KServe enforces.
+*/}}
+{{- define "vllm-kserve.resources" -}}
+{{- $resources := .Values.resources | default dict -}}
+{{- $accelerator := include "vllm-kserve.accelerator" . -}}
+{{- range $section := list "limits" "requests" -}}
+{{- $entries := get $resources $section | default dict -}}
+{{- if and (include "vllm-kserve.multiNode" $) $accelerator -}}
+{{- $entries = merge (dict $accelerator (toString $.Values.multiNode.tensorParallelSize)) $entries -}}
+{{- end -}}
+{{- if $entries }}
+{{ $section }}:
+{{- range $key := keys $entries | sortAlpha }}
+{{- $value := get $entries $key }}
+{{- if not (kindIs "invalid" $value) }}
+  {{ $key }}: {{ toString $value | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* imagePullSecrets entries given as names or as {name: ...} */}}
+{{- define "vllm-kserve.imagePullSecrets" -}}
+{{- range .Values.imagePullSecrets }}
+{{- if kindIs "string" . }}
+- name: {{ . }}
+{{- else }}
+- name: {{ .name }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod-level fields of the model pods: pull secrets and where the pods may run. */}}
+{{- define "vllm-kserve.podPlacement" -}}
+{{- with include "vllm-kserve.imagePullSecrets" . | trim }}
+imagePullSecrets:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The ServiceAccounts allowed to call the endpoint, with every default filled in:
+name, namespace (release namespace), create (true), createLegacyToken (true, and only for created
+accounts) and the name of the RoleBinding that grants it access.
+*/}}
+{{- define "vllm-kserve.serviceAccounts" -}}
+{{- $isvc := include "vllm-kserve.isvcName" . -}}
+{{- $accounts := list -}}
+{{- if .Values.endpoint.auth.enabled -}}
+{{- range .Values.endpoint.auth.serviceAccounts -}}
+{{- $namespace := default $.Release.Namespace .namespace -}}
+{{- $create := ternary true .create (kindIs "invalid" .create) -}}
+{{- $token := and $create (ternary true .createLegacyToken (kindIs "invalid" .createLegacyToken)) -}}
+{{- $binding := printf "%s-view-%s" $isvc .name -}}
+{{- if ne $namespace $.Release.Namespace -}}
+{{- $binding = printf "%s-view-%s-%s" $isvc $namespace .name -}}
+{{- end -}}
+{{- $accounts = append $accounts (dict "name" .name "namespace" $namespace "create" $create "createLegacyToken" $token "bindingName" (include "vllm-kserve.dnsLabel" $binding)) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $accounts -}}
+{{- end -}}
+
+{{/* The Role that may `get` exactly this InferenceService. */}}
+{{- define "vllm-kserve.viewRoleName" -}}
+{{- include "vllm-kserve.dnsLabel" (printf "%s-view" (include "vllm-kserve.isvcName" .)) -}}
+{{- end -}}
+
+{{/*
+A name of at most 63 characters: too long a name keeps its first 54 characters and gets a short
+hash of the whole name, so two long names never collide and renders stay reproducible.
+*/}}
+{{- define "vllm-kserve.dnsLabel" -}}
+{{- if le (len .) 63 -}}
+{{- . -}}
+{{- else -}}
+{{- printf "%s-%s" (trunc 54 . | trimSuffix "-") (sha256sum . | trunc 8) -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,167 @@
+{{/*
+Pieces shared by the vLLM containers of the runtime (single-node, multi-node head and worker).
+*/}}
+
+{{/*
+Every cache vLLM and its libraries write goes to the `cache` emptyDir, so the pod runs with any
+UID (OpenShift's restricted SCC) and never writes to "/" or to a read-only home.
+*/}}
+{{- define "vllm-kserve.cacheEnv" -}}
+- name: HOME
+  value: /cache
+- name: XDG_CACHE_HOME
+  value: /cache/.cache
+- name: XDG_CONFIG_HOME
+  value: /cache/.config
+- name: HF_HOME
+  value: /cache/.cache/huggingface
+- name: VLLM_CACHE_ROOT
+  value: /cache/.cache/vllm
+- name: TRITON_CACHE_DIR
+  value: /cache/.cache/triton
+- name: TORCHINDUCTOR_CACHE_DIR
+  value: /cache/.cache/torchinductor
+- name: NUMBA_CACHE_DIR
+  value: /cache/.cache/numba
+- name: OUTLINES_CACHE_DIR
+  value: /cache/.cache/outlines
+- name: VLLM_NO_USAGE_STATS
+  value: "1"
+- name: DO_NOT_TRACK
+  value: "1"
+{{- end -}}
+
+{{/*
+Ray settings of the multi-node head and workers. On OpenShift AI, odh-model-controller mounts the
+Ray TLS certificates these paths name; upstream KServe has nothing that would, so TLS stays off.
+*/}}
+{{- define "vllm-kserve.rayEnv" -}}
+{{- if hasPrefix "rhoai-" .Values.platform -}}
+- name: RAY_USE_TLS
+  value: "1"
+- name: RAY_TLS_SERVER_CERT
+  value: /etc/ray/tls/tls.pem
+- name: RAY_TLS_SERVER_KEY
+  value: /etc/ray/tls/tls.pem
+- name: RAY_TLS_CA_CERT
+  value: /etc/ray/tls/ca.crt
+{{- else -}}
+- name: RAY_USE_TLS
+  value: "0"
+{{- end }}
+- name: RAY_PORT
+  value: "6379"
+{{- end -}}
+
+{{- define "vllm-kserve.volumeMounts" -}}
+- name: shm
+  mountPath: /dev/shm
+- name: cache
+  mountPath: /cache
+{{- end -}}
+
+{{/*
+/dev/shm size: servingRuntime.shmSize, or 2Gi plus 2Gi per accelerator in the pod (NCCL's
+intra-node buffers), plus 8Gi in multi-node for Ray's object store, which lives in /dev/shm.
+*/}}
+{{- define "vllm-kserve.shmSize" -}}
+{{- if .Values.servingRuntime.shmSize -}}
+{{- .Values.servingRuntime.shmSize -}}
+{{- else -}}
+{{- $accelerators := 0 -}}
+{{- $accelerator := include "vllm-kserve.accelerator" . -}}
+{{- if include "vllm-kserve.multiNode" . -}}
+{{- $accelerators = int .Values.multiNode.tensorParallelSize -}}
+{{- else if $accelerator -}}
+{{- $resources := .Values.resources | default dict -}}
+{{- $limits := $resources.limits | default dict -}}
+{{- $requests := $resources.requests | default dict -}}
+{{- $accelerators = max (int (get $limits $accelerator | default 0)) (int (get $requests $accelerator | default 0)) -}}
+{{- end -}}
+{{- $gi := add 2 (mul 2 $accelerators) (ternary 8 0 (eq (include "vllm-kserve.multiNode" .) "true")) -}}
+{{- printf "%dGi" $gi -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "vllm-kserve.volumes" -}}
+- name: shm
+  emptyDir:
+    medium: Memory
+    sizeLimit: {{ include "vllm-kserve.shmSize" . }}
+- name: cache
+  emptyDir: {}
+{{- end -}}
+
+{{/*
+Single-node probes. The startup probe gives the model probes.startupMinutes to load; liveness and
+readiness only begin once it has passed, so a model that is still loading is never restarted.
+*/}}
+{{- define "vllm-kserve.probes" -}}
+startupProbe:
+  httpGet:
+    path: /health
+    port: 8080
+  periodSeconds: 10
+  timeoutSeconds: 5
+  failureThreshold: {{ mul .Values.probes.startupMinutes 6 }}
+readinessProbe:
+  httpGet:
+    path: /health
+    port: 8080
+  periodSeconds: 10
+  timeoutSeconds: 5
+  failureThreshold: 3
+livenessProbe:
+  httpGet:
+    path: /health
+    port: 8080
+  periodSeconds: 30
+  timeoutSeconds: 10
+  failureThreshold: 5
+{{- end -}}
+
+{{- define "vllm-kserve.execProbe" -}}
+exec:
+  command:
+    - bash
+    - -c
+    - |
+      {{- range .scripts }}
+      {{- $.root.Files.Get (printf "files/%s" .) | nindent 6 }}
+      {{- end }}
+{{- end -}}
+
+{{/* Multi-node head: healthy while all Ray nodes are joined and vLLM answers /health. */}}
+{{- define "vllm-kserve.multiNodeHeadProbes" -}}
+{{- $both := dict "root" . "scripts" (list "multinode-ray-nodes.sh" "multinode-vllm-health.sh") -}}
+startupProbe:
+  {{- include "vllm-kserve.execProbe" $both | nindent 2 }}
+  periodSeconds: 30
+  timeoutSeconds: 30
+  failureThreshold: {{ mul .Values.probes.startupMinutes 2 }}
+readinessProbe:
+  {{- include "vllm-kserve.execProbe" (dict "root" . "scripts" (list "multinode-vllm-health.sh")) | nindent 2 }}
+  periodSeconds: 10
+  timeoutSeconds: 15
+  failureThreshold: 3
+livenessProbe:
+  {{- include "vllm-kserve.execProbe" $both | nindent 2 }}
+  periodSeconds: 30
+  timeoutSeconds: 15
+  failureThreshold: 5
+{{- end -}}
+
+{{/* Multi-node worker: healthy while all Ray nodes are joined. */}}
+{{- define "vllm-kserve.multiNodeWorkerProbes" -}}
+{{- $nodes := dict "root" . "scripts" (list "multinode-ray-nodes.sh") -}}
+startupProbe:
+  {{- include "vllm-kserve.execProbe" $nodes | nindent 2 }}
+  periodSeconds: 30
+  timeoutSeconds: 30
+  failureThreshold: {{ mul .Values.probes.startupMinutes 2 }}
+livenessProbe:
+  {{- include "vllm-kserve.execProbe" $nodes | nindent 2 }}
+  periodSeconds: 30
+  timeoutSeconds: 15
+  failureThreshold: 5
+{{- end -}}

@@ -1,0 +1,278 @@
+"""Generate the JSON Schemas the harness validates rendered objects against.
+
+    python -m schema.generate            write schema/ and the chart schema's `definitions`
+    python -m schema.generate --check    exit 1 if anything committed differs from a fresh run
+
+Sources, all pinned:
+- Kubernetes kinds: the strict schemas bundled in the `kubernetes-validate` package (its version is
+  pinned in requirements.txt), for the oldest Kubernetes the chart's `kubeVersion` admits and the
+  newest the package carries. Each kind becomes one standalone file (its definitions inlined), named
+  the way kubeconform looks files up, so kubeconform and pytest read the very same schemas.
+- KServe kinds: the CRDs inside the `github.com/kserve/kserve` Go module at the version pinned in
+  tools/kserve/go.mod, converted from `openAPIV3Schema` with unknown fields rejected wherever the
+  CRD does not preserve them, as the API server prunes them.
+- values.schema.json `definitions`: the Kubernetes types its hand-written part refers to, from the
+  newest Kubernetes schemas, so a bad toleration or env entry fails at `helm template` time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = ROOT / "schema"
+CHART_DIR = ROOT / "charts" / "vllm-kserve"
+CHART_SCHEMA = CHART_DIR / "values.schema.json"
+KSERVE_TOOLS = ROOT / "tools" / "kserve"
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# Every Kubernetes kind the chart can render: (apiVersion, kind).
+KUBERNETES_KINDS = [
+    ("v1", "ConfigMap"),
+    ("v1", "Pod"),
+    ("v1", "Secret"),
+    ("v1", "ServiceAccount"),
+    ("policy/v1", "PodDisruptionBudget"),
+    ("rbac.authorization.k8s.io/v1", "Role"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+]
+
+# The KServe CRDs the chart renders objects of.
+KSERVE_CRDS = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
+
+OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+DEFS_REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
+
+
+def kind_file_name(api_version: str, kind: str) -> str:
+    """kubeconform's `{{ .ResourceKind }}{{ .KindSuffix }}.json`, e.g. role-rbac-v1.json."""
+    if "/" in api_version:
+        group, version = api_version.split("/")
+        return f"{kind.lower()}-{group.split('.')[0]}-{version}.json"
+    return f"{kind.lower()}-{api_version}.json"
+
+
+# --- Kubernetes -----------------------------------------------------------------------------------
+
+def kubernetes_validate_dir() -> Path:
+    import kubernetes_validate
+
+    return Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+
+
+def available_kubernetes_versions() -> list[tuple[int, int]]:
+    versions = []
+    for path in kubernetes_validate_dir().glob("v*-local-strict"):
+        major, minor, _ = path.name[1:].split("-")[0].split(".")
+        versions.append((int(major), int(minor)))
+    return sorted(versions)
+
+
+def chart_kubernetes_versions() -> list[str]:
+    """Oldest Kubernetes the chart's kubeVersion admits, and the newest the schema source carries."""
+    chart = yaml.safe_load((CHART_DIR / "Chart.yaml").read_text())
+    match = re.fullmatch(r">=\s*(\d+)\.(\d+)\.\d+(-0)?", chart["kubeVersion"].strip())
+    if not match:
+        raise SystemExit(f"Chart.yaml kubeVersion {chart['kubeVersion']!r} is not of the form '>=X.Y.Z-0'")
+    oldest = (int(match[1]), int(match[2]))
+    admitted = [v for v in available_kubernetes_versions() if v >= oldest]
+    if not admitted or admitted[0] != oldest:
+        raise SystemExit(f"kubernetes-validate has no schemas for Kubernetes {oldest[0]}.{oldest[1]}")
+    return [f"{major}.{minor}.0" for major, minor in (admitted[0], admitted[-1])]
+
+
+def load_definitions(version: str) -> dict:
+    path = kubernetes_validate_dir() / f"v{version}-local-strict" / "_definitions.json"
+    return json.loads(path.read_text())["$defs"]
+
+
+def rewrite_refs(node, target: str, seen: set[str] | None = None):
+    """Point every Kubernetes definition reference at `target` + name, collecting the names."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                continue  # prose only: keeps the committed files small and diffs readable
+            if key == "format":
+                continue  # int32, byte, ...: not assertions the API server makes on these types
+            if key == "$ref" and isinstance(value, str) and DEFS_REF.match(value):
+                name = DEFS_REF.match(value)[1]
+                if seen is not None:
+                    seen.add(name)
+                out[key] = target + name
+            else:
+                out[key] = rewrite_refs(value, target, seen)
+        return out
+    if isinstance(node, list):
+        return [rewrite_refs(item, target, seen) for item in node]
+    return node
+
+
+def closure(names: set[str], definitions: dict, target: str) -> dict:
+    """The named definitions and everything they refer to, rewritten for `target`."""
+    result: dict = {}
+    pending = sorted(names)
+    while pending:
+        name = pending.pop()
+        if name in result:
+            continue
+        found: set[str] = set()
+        result[name] = rewrite_refs(definitions[name], target, found)
+        pending.extend(sorted(found - result.keys()))
+    return dict(sorted(result.items()))
+
+
+def standalone_kind_schema(version: str, api_version: str, kind: str) -> dict:
+    path = kubernetes_validate_dir() / f"v{version}-local-strict" / kind_file_name(api_version, kind)
+    raw = json.loads(path.read_text())
+    raw.pop("$id", None)
+    raw.pop("$schema", None)
+    names: set[str] = set()
+    schema = rewrite_refs(raw, "#/$defs/", names)
+    schema["$defs"] = closure(names, load_definitions(version), "#/$defs/")
+    return {"$schema": DRAFT, **schema}
+
+
+# --- KServe ---------------------------------------------------------------------------------------
+
+def kserve_version() -> str:
+    for line in (KSERVE_TOOLS / "go.mod").read_text().splitlines():
+        match = re.match(r"^(?:require\s+)?\s*github\.com/kserve/kserve\s+(v\S+)", line.strip())
+        if match:
+            return match[1]
+    raise SystemExit("tools/kserve/go.mod does not require github.com/kserve/kserve")
+
+
+def kserve_module_dir(version: str) -> Path:
+    result = subprocess.run(
+        ["go", "mod", "download", "-json", f"github.com/kserve/kserve@{version}"],
+        cwd=KSERVE_TOOLS, capture_output=True, text=True, check=False,
+    )
+    if result.returncode:
+        raise SystemExit(f"go mod download github.com/kserve/kserve@{version} failed:\n{result.stderr}")
+    return Path(json.loads(result.stdout)["Dir"])
+
+
+def _strict(node):
+    """Reject unknown fields wherever the CRD lists properties and does not preserve unknown ones."""
+    if isinstance(node, dict):
+        node = {key: _strict(value) for key, value in node.items()}
+        if node.pop("nullable", False) and "type" in node:
+            node["type"] = [node["type"], "null"]
+        if "properties" in node and not node.get("x-kubernetes-preserve-unknown-fields"):
+            node.setdefault("additionalProperties", False)
+        return node
+    if isinstance(node, list):
+        return [_strict(item) for item in node]
+    return node
+
+
+def crd_schemas(crd: dict, definitions: dict) -> dict[str, dict]:
+    """One strict JSON Schema per served version of a CRD, keyed by kubeconform file name."""
+    group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
+    out = {}
+    for version in crd["spec"]["versions"]:
+        if not version.get("served"):
+            continue
+        api_version = f"{group}/{version['name']}"
+        schema = _strict(copy.deepcopy(version["schema"]["openAPIV3Schema"]))
+        schema["properties"]["apiVersion"] = {"type": "string", "enum": [api_version]}
+        schema["properties"]["kind"] = {"type": "string", "enum": [kind]}
+        # The API server checks metadata as an ObjectMeta whatever the CRD says, so do the same.
+        schema["properties"]["metadata"] = {"$ref": f"#/$defs/{OBJECT_META}"}
+        schema["required"] = sorted(set(schema.get("required", [])) | {"apiVersion", "kind", "metadata"})
+        schema["$defs"] = closure({OBJECT_META}, definitions, "#/$defs/")
+        out[kind_file_name(api_version, kind)] = {"$schema": DRAFT, **schema}
+    return out
+
+
+def crd_file_schemas(paths: list[Path], kubernetes_version: str) -> dict[str, dict]:
+    definitions = load_definitions(kubernetes_version)
+    out: dict[str, dict] = {}
+    for path in paths:
+        crd = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        out.update(crd_schemas(crd, definitions))
+    return out
+
+
+# --- values.schema.json definitions ---------------------------------------------------------------
+
+def chart_schema_with_definitions(chart_schema: dict, version: str) -> dict:
+    """The chart schema with its `definitions` refreshed: its own entries kept, Kubernetes ones made anew."""
+    text = json.dumps(chart_schema)
+    wanted = set(re.findall(r'"#/definitions/(io\.k8s\.[^"]+)"', text))
+    own = {k: v for k, v in chart_schema.get("definitions", {}).items() if not k.startswith("io.k8s.")}
+    vendored = closure(wanted, load_definitions(version), "#/definitions/")
+    return {**chart_schema, "definitions": {**dict(sorted(own.items())), **vendored}}
+
+
+# --- driver ---------------------------------------------------------------------------------------
+
+def dump(schema: dict) -> str:
+    return json.dumps(schema, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def expected_files() -> dict[Path, str]:
+    versions = chart_kubernetes_versions()
+    files: dict[Path, str] = {}
+    for version in versions:
+        folder = SCHEMA_DIR / "kubernetes" / f"v{version}-standalone-strict"
+        for api_version, kind in KUBERNETES_KINDS:
+            files[folder / kind_file_name(api_version, kind)] = dump(standalone_kind_schema(version, api_version, kind))
+    kserve = kserve_version()
+    crd_dir = kserve_module_dir(kserve) / "config" / "crd" / "full"
+    for name, schema in crd_file_schemas([crd_dir / f for f in KSERVE_CRDS], versions[-1]).items():
+        files[SCHEMA_DIR / "kserve" / kserve / name] = dump(schema)
+    sources = {
+        "kubernetes-validate": metadata.version("kubernetes-validate"),
+        "kubernetes": versions,
+        "github.com/kserve/kserve": kserve,
+        "kserve-crds": KSERVE_CRDS,
+    }
+    files[SCHEMA_DIR / "sources.json"] = json.dumps(sources, indent=2) + "\n"
+    chart_schema = json.loads(CHART_SCHEMA.read_text())
+    files[CHART_SCHEMA] = json.dumps(chart_schema_with_definitions(chart_schema, versions[-1]), indent=2, ensure_ascii=False) + "\n"
+    return files
+
+
+def generated_paths() -> set[Path]:
+    """The files a previous run wrote (everything generated lives in these folders)."""
+    return {p for folder in ("kubernetes", "kserve") for p in (SCHEMA_DIR / folder).rglob("*.json")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="report drift instead of writing")
+    args = parser.parse_args(argv)
+    files = expected_files()
+    stale = sorted(generated_paths() - files.keys())
+    changed = sorted(p for p, text in files.items() if not p.exists() or p.read_text() != text)
+    if args.check:
+        for path in changed + stale:
+            print(f"out of date: {path.relative_to(ROOT)}")
+        if changed or stale:
+            print("run `make schemas` and commit the result", file=sys.stderr)
+            return 1
+        print(f"schemas up to date ({len(files)} files)")
+        return 0
+    for path in stale:
+        path.unlink()
+    for path in changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files[path])
+    print(f"wrote {len(changed)} of {len(files)} schema files, removed {len(stale)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

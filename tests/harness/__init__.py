@@ -1,0 +1,1 @@
+"""The test harness: one render helper, the schema validators and the scenario matrix."""

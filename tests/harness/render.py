@@ -1,0 +1,210 @@
+"""The one way tests render the chart: `helm template` in, parsed and schema-checked documents out.
+
+    docs = render({"deploymentMode": "RawDeployment"})
+    isvc = docs.get("InferenceService", "my-vllm")
+
+Values come as a dict, as `--set` strings, as values files, or all three (applied in that order of
+precedence: files, then the dict, then `--set`, like helm's own flags). A failed render raises
+HelmError carrying helm's stderr. Every rendered document is validated strictly against the schema
+of its kind for the KServe level and Kubernetes versions the chart supports, so a misplaced or
+misspelled field fails whatever test rendered it.
+
+Identical renders are made once per pytest run: results are kept in a folder shared by all xdist
+workers, keyed by the helm binary, the chart's files and the arguments.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import schemas
+from .paths import BIN, CHART
+
+RELEASE = "my-vllm"
+NAMESPACE = "default"
+# --kube-version for renders: the oldest Kubernetes the chart admits (Helm 3 would assume 1.20).
+KUBE_VERSION = schemas.KUBERNETES_VERSIONS[0]
+CACHE_ENV = "VLLM_KSERVE_RENDER_CACHE"
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Counts for `make bench` and the session summary: how many renders were asked for and made.
+STATS: Counter = Counter()
+
+
+class HelmError(Exception):
+    def __init__(self, args: list[str], returncode: int, stderr: str):
+        self.args_ = args
+        self.returncode = returncode
+        self.stderr = stderr
+        super().__init__(f"`{' '.join(args)}` exited {returncode}:\n{stderr}")
+
+
+class SchemaError(AssertionError):
+    pass
+
+
+@dataclass
+class Docs:
+    """Rendered documents, looked up by identity rather than position."""
+
+    items: list[dict]
+    manifest: str = field(repr=False, default="")
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    def kinds(self) -> list[tuple[str, str]]:
+        return sorted((d["kind"], d["metadata"]["name"]) for d in self.items)
+
+    def all(self, kind: str) -> list[dict]:
+        return [d for d in self.items if d["kind"] == kind]
+
+    def get(self, kind: str, name: str | None = None, namespace: str | None = None) -> dict:
+        """The one document of `kind` (with that name and namespace); fails on none or several."""
+        found = [
+            d for d in self.all(kind)
+            if (name is None or d["metadata"]["name"] == name)
+            and (namespace is None or d["metadata"].get("namespace") == namespace)
+        ]
+        if len(found) != 1:
+            raise LookupError(f"expected one {kind} {name or ''} {namespace or ''}, found {len(found)}: {self.kinds()}")
+        return found[0]
+
+    def has(self, kind: str, name: str | None = None) -> bool:
+        return any(name is None or d["metadata"]["name"] == name for d in self.all(kind))
+
+
+def _chart_fingerprint(chart: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in chart.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(chart)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _binary_fingerprint(path: Path) -> str:
+    stat = path.stat()
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def effective_platform(values_files=(), values: dict | None = None, sets=()) -> str:
+    """The `platform` value helm will see, for choosing the KServe schema set."""
+    platform = yaml.load((CHART / "values.yaml").read_text(), Loader=LOADER)["platform"]
+    for path in values_files:
+        platform = (yaml.load(Path(path).read_text(), Loader=LOADER) or {}).get("platform", platform)
+    if values and "platform" in values:
+        platform = values["platform"]
+    for item in sets:
+        key, _, value = item.partition("=")
+        if key.strip() == "platform":
+            platform = value.strip()
+    return platform
+
+
+def helm_template_args(values: dict | None, sets, values_files, *, helm: str, chart: Path, release: str,
+                       namespace: str, kube_version: str, extra: list[str]) -> tuple[list[str], str | None]:
+    args = [str(BIN / helm), "template", release, str(chart), "--namespace", namespace, "--kube-version", kube_version]
+    for path in values_files:
+        args += ["--values", str(path)]
+    values_text = None
+    if values:
+        values_text = yaml.safe_dump(values, sort_keys=True)
+        args += ["--values", "-"]
+    for item in sets:
+        args += ["--set", item]
+    return args + list(extra), values_text
+
+
+def _run_helm(args: list[str], stdin: str | None) -> tuple[int, str, str]:
+    STATS["helm processes"] += 1
+    result = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False)
+    return result.returncode, result.stdout, result.stderr
+
+
+def _cached(key: str, compute):
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return compute()
+    path = Path(folder) / f"{key}.json"
+    if path.exists():
+        STATS["renders reused"] += 1
+        return tuple(json.loads(path.read_text()))
+    result = compute()
+    with tempfile.NamedTemporaryFile("w", dir=folder, delete=False) as handle:
+        json.dump(result, handle)
+    os.replace(handle.name, path)  # atomic, so parallel workers never read half a file
+    return result
+
+
+_FINGERPRINTS: dict[str, str] = {}
+
+
+def _fingerprint(path: Path) -> str:
+    if str(path) not in _FINGERPRINTS:
+        if path.is_dir():
+            _FINGERPRINTS[str(path)] = _chart_fingerprint(path)
+        elif path.parent == BIN:
+            _FINGERPRINTS[str(path)] = _binary_fingerprint(path)
+        else:
+            _FINGERPRINTS[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _FINGERPRINTS[str(path)]
+
+
+def run_helm_template(values=None, sets=(), values_files=(), *, helm="helm", chart: Path = CHART,
+                      release=RELEASE, namespace=NAMESPACE, kube_version=KUBE_VERSION, extra=()) -> tuple[str, int, str, str]:
+    """(key, returncode, stdout, stderr) of one `helm template`, memoised for the run."""
+    args, stdin = helm_template_args(values, sets, values_files, helm=helm, chart=chart, release=release,
+                                     namespace=namespace, kube_version=kube_version, extra=list(extra))
+    STATS["renders asked"] += 1
+    inputs = [chart, BIN / helm, *map(Path, values_files)]
+    key = hashlib.sha256(json.dumps([args, stdin, [_fingerprint(p) for p in inputs]]).encode()).hexdigest()
+    return (key, *_cached(key, lambda: _run_helm(args, stdin)))
+
+
+def parse(manifest: str) -> list[dict]:
+    return [doc for doc in yaml.load_all(manifest, Loader=LOADER) if doc]
+
+
+def render(values: dict | None = None, sets=(), values_files=(), *, helm="helm", chart: Path = CHART,
+           release=RELEASE, namespace=NAMESPACE, kube_version=KUBE_VERSION, extra=(), validate=True) -> Docs:
+    """Render the chart; raise HelmError on failure and SchemaError if any document breaks its schema."""
+    key, code, out, err = run_helm_template(values, sets, values_files, helm=helm, chart=chart, release=release,
+                                            namespace=namespace, kube_version=kube_version, extra=extra)
+    if code:
+        args, _ = helm_template_args(values, sets, values_files, helm=helm, chart=chart, release=release,
+                                     namespace=namespace, kube_version=kube_version, extra=list(extra))
+        raise HelmError(args, code, err)
+    if key not in _PARSED:
+        docs = parse(out)
+        problems = schemas.validate_documents(docs, effective_platform(values_files, values, sets))
+        _PARSED[key] = (docs, problems)
+    docs, problems = _PARSED[key]
+    if validate and problems:
+        raise SchemaError("rendered objects break their schemas:\n  " + "\n  ".join(problems))
+    return Docs(copy.deepcopy(docs), out)
+
+
+# Parsed documents and their schema problems, per render key, for this process.
+_PARSED: dict[str, tuple[list[dict], list[str]]] = {}
+
+
+def render_error(values: dict | None = None, sets=(), values_files=(), **kwargs) -> str:
+    """helm's stderr for values that must not render; fails if they do."""
+    try:
+        render(values, sets, values_files, validate=False, **kwargs)
+    except HelmError as error:
+        return error.stderr
+    raise AssertionError(f"expected the render to fail: values={values} sets={list(sets)} files={list(values_files)}")
