@@ -48,7 +48,7 @@ lint: tools venv ## helm lint --strict (Helm 4 and 3) and ct lint of every scena
 
 .PHONY: docs
 docs: tools ## Regenerate charts/vllm-kserve/README.md with helm-docs
-	@helm-docs --chart-search-root=charts --template-files=../../README.md.gotmpl --sort-values-order=file --log-level=warning
+	@helm-docs --chart-search-root=charts --template-files=../README.md.gotmpl --sort-values-order=file --log-level=warning
 	@echo "    $(CHART)/README.md regenerated"
 
 .PHONY: schemas

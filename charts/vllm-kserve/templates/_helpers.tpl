@@ -196,3 +196,26 @@ hash of the whole name, so two long names never collide and renders stay reprodu
 {{- printf "%s-%s" (trunc 54 . | trimSuffix "-") (sha256sum . | trunc 8) -}}
 {{- end -}}
 {{- end -}}
+
+{{- define "vllm-kserve.testImage" -}}
+{{- $image := .Values.test.image -}}
+{{- printf "%s:%s" $image.repository (toString $image.tag) -}}
+{{- with $image.digest }}@{{ . }}{{ end -}}
+{{- end -}}
+
+{{/*
+Where `helm test` calls the model: test.url, or the predictor's in-cluster address (OpenShift AI's
+auth proxy listens on 8443 with TLS in RawDeployment mode).
+*/}}
+{{- define "vllm-kserve.testURL" -}}
+{{- if .Values.test.url -}}
+{{- .Values.test.url -}}
+{{- else -}}
+{{- $host := printf "%s-predictor.%s.svc.cluster.local" (include "vllm-kserve.isvcName" .) .Release.Namespace -}}
+{{- if and .Values.endpoint.auth.enabled (not (include "vllm-kserve.serverless" .)) -}}
+https://{{ $host }}:8443
+{{- else -}}
+http://{{ $host }}
+{{- end -}}
+{{- end -}}
+{{- end -}}

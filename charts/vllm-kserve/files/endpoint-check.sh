@@ -1,0 +1,39 @@
+# `helm test`: the endpoint lists the served model and answers a chat completion, streamed and not.
+# URL, MODEL and (when auth is on) TOKEN_FILE come from the pod's environment.
+set -eu
+ca=/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt
+tls="--insecure"
+[ -f "$ca" ] && tls="--cacert $ca"
+auth=""
+[ -n "${TOKEN_FILE:-}" ] && auth="Authorization: Bearer $(cat "$TOKEN_FILE")"
+body=/tmp/body
+
+call() { # call METHOD PATH [JSON] -> prints the HTTP status, body in /tmp/body
+  curl --silent --show-error --max-time 300 $tls --output "$body" --write-out '%{http_code}' \
+    --request "$1" ${auth:+--header "$auth"} --header 'Content-Type: application/json' \
+    ${3:+--data "$3"} "$URL$2" || true
+}
+
+check() { # check NAME EXPECTED_STATUS STATUS [TEXT_THE_BODY_MUST_CONTAIN]
+  if [ "$3" != "$2" ] || { [ -n "${4:-}" ] && ! grep -qF -- "$4" "$body"; }; then
+    echo "FAIL $1: HTTP $3 (expected $2${4:+ and a body containing $4})"
+    cat "$body"; echo
+    exit 1
+  fi
+  echo "ok   $1: HTTP $3"
+}
+
+if [ -n "${EXPECT_REFUSAL:-}" ]; then
+  status=$(call GET /v1/models)
+  [ "$status" = 401 ] || [ "$status" = 403 ] || { echo "FAIL: a request without a token got HTTP $status"; cat "$body"; exit 1; }
+  echo "ok   a request without a token is refused (HTTP $status)"
+  exit 0
+fi
+
+check "GET /v1/models lists $MODEL" 200 "$(call GET /v1/models)" "\"$MODEL\""
+check "POST /v1/chat/completions" 200 \
+  "$(call POST /v1/chat/completions "{\"model\": \"$MODEL\", \"messages\": [{\"role\": \"user\", \"content\": \"Say hello.\"}], \"max_tokens\": 16}")" \
+  '"choices"'
+check "POST /v1/chat/completions (stream)" 200 \
+  "$(call POST /v1/chat/completions "{\"model\": \"$MODEL\", \"messages\": [{\"role\": \"user\", \"content\": \"Count to three.\"}], \"max_tokens\": 16, \"stream\": true}")" \
+  'data: [DONE]'
