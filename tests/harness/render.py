@@ -208,3 +208,16 @@ def render_error(values: dict | None = None, sets=(), values_files=(), **kwargs)
     except HelmError as error:
         return error.stderr
     raise AssertionError(f"expected the render to fail: values={values} sets={list(sets)} files={list(values_files)}")
+
+
+def notes(values: dict | None = None, sets=(), *, release=RELEASE, namespace=NAMESPACE, chart: Path = CHART) -> str:
+    """The install notes, from an offline `helm install --dry-run=client` (no cluster is contacted)."""
+    args = [str(BIN / "helm"), "install", release, str(chart), "--dry-run=client", "--namespace", namespace,
+            "--values", "-"]
+    for item in sets:
+        args += ["--set", item]
+    env = {**os.environ, "KUBECONFIG": os.devnull}
+    result = subprocess.run(args, input=yaml.safe_dump(values or {}), capture_output=True, text=True, env=env, check=False)
+    if result.returncode:
+        raise HelmError(args, result.returncode, result.stderr)
+    return result.stdout.split("\nNOTES:\n", 1)[1]

@@ -1,0 +1,276 @@
+"""What the chart renders, value by value: each value reaches the object and field that honours it."""
+
+import subprocess
+
+import pytest
+import yaml
+
+from tests.harness.paths import BIN, CHART
+from tests.harness.render import KUBE_VERSION, render
+from tests.harness.scenarios import CI_VALUES
+
+CHART_META = yaml.safe_load((CHART / "Chart.yaml").read_text())
+
+
+def isvc(docs, name="my-vllm"):
+    return docs.get("InferenceService", name)
+
+
+def container(docs):
+    [c] = docs.get("ServingRuntime")["spec"]["containers"]
+    return c
+
+
+def env_of(c):
+    return {e["name"]: e.get("value") for e in c.get("env", [])}
+
+
+@pytest.mark.parametrize("path", CI_VALUES, ids=lambda p: p.name)
+def test_ci_scenario_renders_valid_objects(path):
+    docs = render(values_files=[path])
+    assert docs.has("InferenceService") and docs.has("ServingRuntime")
+
+
+class TestInventoryAndNames:
+    def test_default_install_creates_exactly_the_model_objects_and_the_test_pod(self):
+        assert render().kinds() == [("InferenceService", "my-vllm"), ("Pod", "my-vllm-test-endpoint"),
+                                    ("ServingRuntime", "my-vllm")]
+
+    def test_objects_are_named_after_the_release(self):
+        docs = render(release="granite")
+        assert isvc(docs, "granite")["spec"]["predictor"]["model"]["runtime"] == "granite"
+
+    def test_fullname_override_names_everything(self):
+        docs = render({"fullnameOverride": "llm"})
+        assert isvc(docs, "llm")["spec"]["predictor"]["model"]["runtime"] == docs.get("ServingRuntime", "llm")["metadata"]["name"]
+
+    def test_inference_service_and_runtime_names_are_independent(self):
+        docs = render({"inferenceService": {"name": "chat"}, "servingRuntime": {"name": "vllm-gpu"}})
+        assert isvc(docs, "chat")["spec"]["predictor"]["model"]["runtime"] == "vllm-gpu"
+        docs.get("ServingRuntime", "vllm-gpu")
+
+    def test_name_override_changes_only_the_name_label(self):
+        docs = render({"nameOverride": "llm"})
+        assert isvc(docs)["metadata"]["labels"]["app.kubernetes.io/name"] == "llm"
+
+    def test_every_object_carries_the_standard_labels_and_its_namespace(self):
+        docs = render({"endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": "a"}]}}}, namespace="team-a")
+        for doc in docs:
+            labels = doc["metadata"]["labels"]
+            assert labels["app.kubernetes.io/instance"] == "my-vllm"
+            assert labels["app.kubernetes.io/managed-by"] == "Helm"
+            assert labels["helm.sh/chart"] == f"vllm-kserve-{CHART_META['version']}"
+            assert labels["app.kubernetes.io/version"] == CHART_META["appVersion"]
+            assert doc["metadata"]["namespace"] == "team-a", doc["kind"]
+
+    def test_long_role_binding_names_are_shortened_without_collisions(self):
+        names = ["a" * 60 + "1", "a" * 60 + "2"]
+        docs = render({"endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": n} for n in names]}}})
+        bindings = [d["metadata"]["name"] for d in docs.all("RoleBinding")]
+        assert len(set(bindings)) == 2 and all(len(b) <= 63 for b in bindings)
+
+    def test_rendering_is_byte_for_byte_reproducible(self):
+        args = [BIN / "helm", "template", "my-vllm", CHART, "--kube-version", KUBE_VERSION,
+                "--values", CI_VALUES[0], "--set", "endpoint.auth.enabled=true",
+                "--set", "endpoint.auth.serviceAccounts[0].name=" + "b" * 70]
+        first, second = (subprocess.run(args, capture_output=True, check=True).stdout for _ in range(2))
+        assert first == second
+
+
+class TestRuntime:
+    def test_single_node_runtime_runs_the_openai_server_on_8080(self):
+        docs = render()
+        runtime = docs.get("ServingRuntime")
+        c = container(docs)
+        assert c["name"] == "kserve-container"
+        assert c["command"] == ["python", "-m", "vllm.entrypoints.openai.api_server"]
+        assert c["args"] == ["--port=8080", "--model=/mnt/models", "--served-model-name={{.Name}}"]
+        assert c["ports"] == [{"containerPort": 8080, "protocol": "TCP"}]
+        assert runtime["spec"]["annotations"] == {"prometheus.io/port": "8080", "prometheus.io/path": "/metrics"}
+        assert runtime["spec"]["supportedModelFormats"] == [{"name": "vLLM", "autoSelect": False}]
+        assert runtime["metadata"]["labels"]["opendatahub.io/dashboard"] == "true"
+
+    def test_served_model_name_override_replaces_the_placeholder(self):
+        assert "--served-model-name=granite" in container(render({"model": {"servedModelName": "granite"}}))["args"]
+
+    def test_image_tag_or_digest(self):
+        assert container(render())["image"] == "quay.io/modh/vllm:rhoai-2.22-cuda"
+        digest = "sha256:" + "a" * 64
+        assert container(render({"image": {"tag": digest}}))["image"] == f"quay.io/modh/vllm@{digest}"
+        assert container(render({"image": {"pullPolicy": "Always"}}))["imagePullPolicy"] == "Always"
+
+    def test_runtime_version_shown_by_the_dashboard(self):
+        annotation = "opendatahub.io/runtime-version"
+        assert render().get("ServingRuntime")["metadata"]["annotations"][annotation] == CHART_META["appVersion"]
+        docs = render({"image": {"runtimeVersionOverride": "0.7.2"}})
+        assert docs.get("ServingRuntime")["metadata"]["annotations"][annotation] == "0.7.2"
+
+    @pytest.mark.parametrize("values, size", [
+        ({}, "4Gi"),
+        ({"resources": {"limits": {"nvidia.com/gpu": "4"}, "requests": {"nvidia.com/gpu": "4"}}}, "10Gi"),
+        ({"resources": {"limits": {"nvidia.com/gpu": None}, "requests": {"nvidia.com/gpu": None}}}, "2Gi"),
+        ({"servingTopology": "multiNode", "deploymentMode": "RawDeployment", "multiNode": {"tensorParallelSize": 2}}, "14Gi"),
+        ({"servingRuntime": {"shmSize": "32Gi"}}, "32Gi"),
+    ])
+    def test_shm_is_memory_backed_and_sized_from_the_accelerators(self, values, size):
+        runtime = render(values).get("ServingRuntime")["spec"]
+        volumes = [runtime["volumes"]] + ([runtime["workerSpec"]["volumes"]] if "workerSpec" in runtime else [])
+        for vols in volumes:
+            [shm] = [v for v in vols if v["name"] == "shm"]
+            assert shm["emptyDir"] == {"medium": "Memory", "sizeLimit": size}
+        for c in runtime["containers"] + runtime.get("workerSpec", {}).get("containers", []):
+            assert {"name": "shm", "mountPath": "/dev/shm"} in c["volumeMounts"]
+
+    def test_caches_point_at_a_writable_empty_dir(self):
+        docs = render()
+        env = env_of(container(docs))
+        assert {"name": "cache", "mountPath": "/cache"} in container(docs)["volumeMounts"]
+        assert {"name": "cache", "emptyDir": {}} in docs.get("ServingRuntime")["spec"]["volumes"]
+        for variable in ["HOME", "HF_HOME", "XDG_CACHE_HOME", "VLLM_CACHE_ROOT", "TRITON_CACHE_DIR",
+                         "NUMBA_CACHE_DIR", "OUTLINES_CACHE_DIR", "TORCHINDUCTOR_CACHE_DIR"]:
+            assert env[variable].startswith("/cache"), variable
+
+    def test_containers_run_restricted(self):
+        assert container(render())["securityContext"] == {
+            "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
+            "runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+
+    def test_startup_budget_comes_from_minutes(self):
+        c = container(render({"probes": {"startupMinutes": 45}}))
+        startup = c["startupProbe"]
+        assert startup["periodSeconds"] * startup["failureThreshold"] == 45 * 60
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert c[probe]["httpGet"] == {"path": "/health", "port": 8080}
+
+
+class TestMultiNode:
+    VALUES = {"servingTopology": "multiNode", "deploymentMode": "RawDeployment",
+              "multiNode": {"pipelineParallelSize": 4, "tensorParallelSize": 2}}
+
+    def test_runtime_has_a_ray_head_and_one_worker_container(self):
+        runtime = render(self.VALUES).get("ServingRuntime", "vllm-multinode-runtime")
+        head = runtime["spec"]["containers"][0]
+        assert head["command"][:2] == ["bash", "-c"] and "--distributed-executor-backend=ray" in head["command"][2]
+        assert head["args"] == ["--served-model-name={{.Name}}", "--port=8080"]
+        assert runtime["spec"]["workerSpec"]["pipelineParallelSize"] == 4
+        assert runtime["spec"]["workerSpec"]["tensorParallelSize"] == 2
+        [worker] = runtime["spec"]["workerSpec"]["containers"]
+        assert worker["name"] == "worker-container" and "ray start --address" in worker["command"][2]
+        assert runtime["metadata"]["labels"]["opendatahub.io/dashboard"] == "false"
+
+    @pytest.mark.parametrize("platform, tls", [("rhoai-2.22", "1"), ("rhoai-2.25", "1"), ("kserve-0.15", "0")])
+    def test_ray_tls_only_where_openshift_ai_provides_certificates(self, platform, tls):
+        values = {**self.VALUES, "platform": platform, "model": {"uri": "pvc://models/llama"}}
+        runtime = render(values).get("ServingRuntime")
+        for c in runtime["spec"]["containers"] + runtime["spec"]["workerSpec"]["containers"]:
+            assert env_of(c)["RAY_USE_TLS"] == tls
+
+    def test_every_pod_asks_for_tensor_parallel_gpus_and_keeps_the_placement(self):
+        values = {**self.VALUES, "nodeSelector": {"gpu": "h100"}, "imagePullSecrets": ["pull"]}
+        predictor = isvc(render(values))["spec"]["predictor"]
+        worker = predictor["workerSpec"]
+        for resources in (predictor["model"]["resources"], worker["containers"][0]["resources"]):
+            assert resources["limits"]["nvidia.com/gpu"] == resources["requests"]["nvidia.com/gpu"] == "2"
+        for field in ("nodeSelector", "tolerations", "imagePullSecrets"):
+            assert worker[field] == predictor[field]
+        assert "minReplicas" not in predictor and "scaleMetric" not in predictor
+
+    def test_exec_probes_wait_for_every_ray_node(self):
+        runtime = render(self.VALUES).get("ServingRuntime")
+        head = runtime["spec"]["containers"][0]
+        worker = runtime["spec"]["workerSpec"]["containers"][0]
+        assert "PIPELINE_PARALLEL_SIZE" in head["livenessProbe"]["exec"]["command"][2]
+        assert "/health" in head["readinessProbe"]["exec"]["command"][2]
+        assert "PIPELINE_PARALLEL_SIZE" in worker["startupProbe"]["exec"]["command"][2]
+
+
+class TestInferenceService:
+    def test_pod_fields_on_the_predictor_container_fields_on_the_model(self):
+        values = {"nodeSelector": {"gpu": "a100"}, "affinity": {"nodeAffinity": {}}, "imagePullSecrets": [{"name": "p"}],
+                  "model": {"args": ["--max-model-len=4096"], "env": [{"name": "A", "value": "b"}]}}
+        predictor = isvc(render(values))["spec"]["predictor"]
+        assert predictor["nodeSelector"] == {"gpu": "a100"}
+        assert predictor["affinity"] == {"nodeAffinity": {}}
+        assert predictor["imagePullSecrets"] == [{"name": "p"}]
+        assert predictor["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+        model = predictor["model"]
+        assert model["args"] == ["--max-model-len=4096"]
+        assert model["env"] == [{"name": "A", "value": "b"}]
+        assert model["modelFormat"] == {"name": "vLLM"}
+
+    def test_quantities_are_strings_so_gitops_sees_no_drift(self):
+        values = {"resources": {"requests": {"cpu": 2, "memory": "8Gi", "nvidia.com/gpu": 1}}}
+        requests = isvc(render(values))["spec"]["predictor"]["model"]["resources"]["requests"]
+        assert requests == {"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"}
+
+    def test_serverless_annotations_and_visibility(self):
+        metadata = isvc(render())["metadata"]
+        for key in ("serving.knative.openshift.io/enablePassthrough", "sidecar.istio.io/inject",
+                    "sidecar.istio.io/rewriteAppHTTPProbers"):
+            assert metadata["annotations"][key] == "true"
+        assert metadata["labels"]["networking.knative.dev/visibility"] == "cluster-local"
+        assert metadata["labels"]["opendatahub.io/dashboard"] == "true"
+        assert "networking.knative.dev/visibility" not in isvc(render({"endpoint": {"externalRoute": {"enabled": True}}}))["metadata"]["labels"]
+
+    @pytest.mark.parametrize("platform, exposed, label", [
+        ("rhoai-2.22", True, "exposed"), ("rhoai-2.22", False, None),
+        ("kserve-0.15", True, None), ("kserve-0.15", False, "cluster-local"),
+    ])
+    def test_raw_deployment_visibility_follows_the_platform(self, platform, exposed, label):
+        values = {"deploymentMode": "RawDeployment", "platform": platform, "endpoint": {"externalRoute": {"enabled": exposed}}}
+        assert isvc(render(values))["metadata"]["labels"].get("networking.kserve.io/visibility") == label
+
+    def test_display_name(self):
+        assert isvc(render())["metadata"]["annotations"]["openshift.io/display-name"] == "my-vllm"
+        docs = render({"inferenceService": {"displayName": "Granite chat"}})
+        assert isvc(docs)["metadata"]["annotations"]["openshift.io/display-name"] == "Granite chat"
+
+
+class TestScaling:
+    def test_serverless_scaling(self):
+        predictor = isvc(render({"scaling": {"minReplicas": 0, "maxReplicas": 3, "serverless": {
+            "scaleMetric": "concurrency", "scaleTarget": 4, "retentionPeriod": "1h30m"}}}))["spec"]["predictor"]
+        assert (predictor["minReplicas"], predictor["maxReplicas"]) == (0, 3)
+        assert (predictor["scaleMetric"], predictor["scaleTarget"]) == ("concurrency", 4)
+        assert predictor["annotations"] == {"autoscaling.knative.dev/scale-to-zero-pod-retention-period": "1h30m"}
+        assert "deploymentStrategy" not in predictor
+
+    @pytest.mark.parametrize("metric", ["cpu", "memory"])
+    def test_serverless_cpu_and_memory_select_the_knative_hpa_class(self, metric):
+        docs = render({"scaling": {"serverless": {"scaleMetric": metric, "scaleTarget": 70}}})
+        assert isvc(docs)["metadata"]["annotations"]["autoscaling.knative.dev/class"] == "hpa.autoscaling.knative.dev"
+        assert "autoscaling.knative.dev/class" not in isvc(render())["metadata"]["annotations"]
+
+    def test_raw_deployment_hpa_and_strategy(self):
+        predictor = isvc(render({"deploymentMode": "RawDeployment", "scaling": {"maxReplicas": 4, "rawDeployment": {
+            "scaleMetric": "memory", "scaleTarget": 75,
+            "deploymentStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}}}}))["spec"]["predictor"]
+        assert (predictor["scaleMetric"], predictor["scaleTarget"], predictor["maxReplicas"]) == ("memory", 75, 4)
+        assert predictor["deploymentStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}
+        assert "annotations" not in predictor
+
+
+class TestTestHook:
+    def pod(self, values=None, namespace="default"):
+        return render(values, namespace=namespace).get("Pod")
+
+    def test_hook_checks_the_in_cluster_endpoint_with_a_pinned_image(self):
+        pod = self.pod()
+        assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+        [c] = pod["spec"]["containers"]
+        assert "@sha256:" in c["image"]
+        assert env_of(c) == {"URL": "http://my-vllm-predictor.default.svc.cluster.local", "MODEL": "my-vllm"}
+        assert pod["spec"]["automountServiceAccountToken"] is False
+
+    def test_hook_calls_with_the_first_local_account_token(self):
+        pod = self.pod({"deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True, "serviceAccounts": [
+            {"name": "elsewhere", "namespace": "other"}, {"name": "caller", "create": False}]}}})
+        assert pod["spec"]["serviceAccountName"] == "caller"
+        env = env_of(pod["spec"]["containers"][0])
+        assert env["URL"] == "https://my-vllm-predictor.default.svc.cluster.local:8443"
+        assert env["TOKEN_FILE"] == "/var/run/secrets/kubernetes.io/serviceaccount/token"
+
+    def test_hook_without_a_local_account_expects_a_refusal(self):
+        env = env_of(self.pod({"endpoint": {"auth": {"enabled": True}}})["spec"]["containers"][0])
+        assert env["EXPECT_REFUSAL"] == "true" and "TOKEN_FILE" not in env
+

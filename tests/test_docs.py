@@ -1,0 +1,110 @@
+"""Documentation is tested like code: the chart README is generated and current, every value is
+described, and every command and YAML example in it works."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from tests.harness import schemas
+from tests.harness.commands import as_template, helm_commands
+from tests.harness.paths import BIN, CHART, ROOT
+from tests.harness.render import render
+
+README = CHART / "README.md"
+TEXT = README.read_text()
+
+
+def test_readme_is_what_helm_docs_generates(tmp_path):
+    """helm-docs exits 0 even when it fails, so compare its output instead of trusting it."""
+    shutil.copytree(CHART, tmp_path / "charts" / CHART.name)
+    shutil.copy(ROOT / "README.md.gotmpl", tmp_path / "README.md.gotmpl")
+    (tmp_path / "charts" / CHART.name / "README.md").unlink()
+    subprocess.run(
+        [BIN / "helm-docs", "--chart-search-root=charts", "--template-files=../README.md.gotmpl",
+         "--sort-values-order=file", "--log-level=warning"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )
+    fresh = (tmp_path / "charts" / CHART.name / "README.md").read_text()
+    assert fresh == TEXT, "charts/vllm-kserve/README.md is stale: run `make docs`"
+
+
+def test_readme_comes_from_the_project_template():
+    # helm-docs silently falls back to its default template when it cannot find ours
+    assert "## Where the model comes from" in TEXT and "## Values" in TEXT
+
+
+def values_table() -> dict[str, str]:
+    rows = re.findall(r"^\| (\S+) \| \S+ \| .*? \| (.*) \|$", TEXT.split("## Values", 1)[1], re.M)
+    return {key: description for key, description in rows if key != "Key"}
+
+
+def leaf_paths(node, prefix=""):
+    if isinstance(node, dict) and node:
+        for key, value in node.items():
+            yield from leaf_paths(value, f"{prefix}.{key}" if prefix else key)
+    else:
+        yield prefix
+
+
+def test_every_value_is_in_the_table_with_a_description():
+    table = values_table()
+    assert all(description.strip() for description in table.values()), table
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    for path in leaf_paths(values):
+        documented = [key for key in table if path == key or path.startswith(key + ".")]
+        assert documented, f"{path} has no `# --` description in values.yaml"
+
+
+def test_every_top_level_value_has_its_own_comment_block():
+    lines = (CHART / "values.yaml").read_text().splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"^[A-Za-z]\w*:", line):
+            block = []
+            j = i - 1
+            while j >= 0 and lines[j].startswith("#"):
+                block.insert(0, lines[j])
+                j -= 1
+            nested = i + 1 < len(lines) and lines[i + 1].startswith("  ")
+            assert nested or any(c.startswith("# --") for c in block), f"values.yaml line {i + 1}: {line}"
+
+
+COMMANDS = helm_commands(TEXT)
+
+
+def test_readme_shows_commands_for_every_section():
+    assert len(COMMANDS) >= 20
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: f"line{c.line}")
+def test_readme_helm_command_renders(command):
+    release, flags = as_template(command.argv, CHART)
+    docs = render(release=release, extra=flags)
+    assert docs.has("InferenceService", release)
+
+
+def yaml_examples():
+    return [yaml.safe_load(block) for block in re.findall(r"^```yaml\n(.*?)^```", TEXT, re.S | re.M)]
+
+
+def test_secret_example_is_a_valid_data_connection():
+    [secret] = [doc for doc in yaml_examples() if isinstance(doc, dict) and doc.get("kind") == "Secret"]
+    for version in schemas.KUBERNETES_VERSIONS:
+        assert not schemas.errors_of(secret, version)
+    assert secret["metadata"]["labels"] == {"opendatahub.io/dashboard": "true", "opendatahub.io/managed": "true"}
+    assert secret["metadata"]["annotations"]["opendatahub.io/connection-type"] == "s3"
+    assert set(secret["stringData"]) >= {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_S3_ENDPOINT", "AWS_S3_BUCKET"}
+
+
+def test_values_examples_render():
+    examples = [doc for doc in yaml_examples() if isinstance(doc, dict) and ("model" in doc or "endpoint" in doc)]
+    assert len(examples) >= 2
+    for values in examples:
+        render(values)
+
+
+def test_umbrella_values_example_renders_under_the_dependency_key():
+    [umbrella] = [doc for doc in yaml_examples() if isinstance(doc, dict) and CHART.name in doc]
+    render(umbrella[CHART.name])

@@ -1,0 +1,78 @@
+"""kubeconform, an independent validator, agrees: every scenario's objects are valid, strictly and
+offline, against the committed schemas (and the OpenShift AI 2.22 CRDs where a scenario targets it)."""
+
+import json
+import subprocess
+
+import pytest
+
+from tests.harness import schemas
+from tests.harness.paths import BIN, SCHEMA
+from tests.harness.render import effective_platform, render, run_helm_template
+from tests.harness.scenarios import CI_VALUES, VALID
+
+
+def scenario_manifests() -> dict[str, list[str]]:
+    """Rendered manifests of every ci/ scenario and valid matrix combination, by KServe schema set."""
+    by_set: dict[str, list[str]] = {}
+
+    def add(platform, key, code, out, err):
+        assert code == 0, err
+        by_set.setdefault(schemas.CRD_SET_OF_PLATFORM[platform], []).append(out)
+
+    for path in CI_VALUES:
+        add(effective_platform([path]), *run_helm_template(values_files=[path]))
+    for combo in VALID:
+        add(combo.platform, *run_helm_template(combo.values))
+    return by_set
+
+
+def kubeconform(manifest: str, version: str, kserve_dir) -> dict:
+    result = subprocess.run(
+        [BIN / "kubeconform", "-strict", "-summary", "-output", "json", "-kubernetes-version", version,
+         "-schema-location", str(SCHEMA / "kubernetes" / "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}" / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-schema-location", str(kserve_dir / "{{ .ResourceKind }}{{ .KindSuffix }}.json"), "-"],
+        input=manifest, capture_output=True, text=True, check=False,
+    )
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, json.dumps([r for r in report["resources"] if r["status"] != "statusValid"], indent=1)
+    return report["summary"]
+
+
+@pytest.fixture(scope="module")
+def manifests():
+    return scenario_manifests()
+
+
+@pytest.fixture(scope="module")
+def rhoai_222_dir(tmp_path_factory):
+    if not schemas.rhoai_222_available():
+        pytest.skip("the OpenShift AI 2.22 CRDs are not in the shared reference folder")
+    folder = tmp_path_factory.mktemp("rhoai-2.22")
+    for name, schema in schemas._crd_set(schemas.RHOAI_222).items():
+        (folder / name).write_text(json.dumps(schema))
+    return folder
+
+
+@pytest.mark.parametrize("version", schemas.KUBERNETES_VERSIONS)
+def test_upstream_level_scenarios_pass_kubeconform(manifests, version):
+    summary = kubeconform("\n---\n".join(manifests[schemas.KSERVE_UPSTREAM]), version,
+                          SCHEMA / "kserve" / schemas.KSERVE_UPSTREAM)
+    assert summary["valid"] > 100 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
+
+
+@pytest.mark.parametrize("version", schemas.KUBERNETES_VERSIONS)
+def test_rhoai_222_scenarios_pass_kubeconform(manifests, rhoai_222_dir, version):
+    summary = kubeconform("\n---\n".join(manifests[schemas.RHOAI_222]), version, rhoai_222_dir)
+    assert summary["valid"] > 100 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
+
+
+def test_kubeconform_catches_an_unknown_field():
+    manifest = render().manifest.replace("  predictor:\n", "  predictor:\n    minReplica: 1\n", 1)
+    result = subprocess.run(
+        [BIN / "kubeconform", "-strict", "-kubernetes-version", schemas.KUBERNETES_VERSIONS[0],
+         "-schema-location", str(SCHEMA / "kserve" / schemas.KSERVE_UPSTREAM / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-schema-location", str(SCHEMA / "kubernetes" / "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}" / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-"], input=manifest, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1 and "minReplica" in result.stdout, result.stdout
