@@ -18,7 +18,7 @@ def scenario_manifests() -> dict[str, list[str]]:
 
     def add(platform, key, code, out, err):
         assert code == 0, err
-        by_set.setdefault(schemas.CRD_SET_OF_PLATFORM[platform], []).append(out)
+        by_set.setdefault(schemas.crd_set_for(platform), []).append(out)
 
     for path in CI_VALUES:
         add(effective_platform([path]), *run_helm_template(values_files=[path]))

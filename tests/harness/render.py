@@ -35,6 +35,8 @@ NAMESPACE = "default"
 # --kube-version for renders: the oldest Kubernetes the chart admits (Helm 3 would assume 1.20).
 KUBE_VERSION = schemas.KUBERNETES_VERSIONS[0]
 CACHE_ENV = "VLLM_KSERVE_RENDER_CACHE"
+# Set by `make bench` to measure the naive way: one helm process and one validation per call.
+NAIVE = bool(os.environ.get("VLLM_KSERVE_NAIVE_RENDER"))
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Counts for `make bench` and the session summary: how many renders were asked for and made.
@@ -136,7 +138,7 @@ def _run_helm(args: list[str], stdin: str | None) -> tuple[int, str, str]:
 
 def _cached(key: str, compute):
     folder = os.environ.get(CACHE_ENV)
-    if not folder:
+    if not folder or NAIVE:
         return compute()
     path = Path(folder) / f"{key}.json"
     if path.exists():
@@ -187,7 +189,7 @@ def render(values: dict | None = None, sets=(), values_files=(), *, helm="helm",
         args, _ = helm_template_args(values, sets, values_files, helm=helm, chart=chart, release=release,
                                      namespace=namespace, kube_version=kube_version, extra=list(extra))
         raise HelmError(args, code, err)
-    if key not in _PARSED:
+    if key not in _PARSED or NAIVE:
         docs = parse(out)
         problems = schemas.validate_documents(docs, effective_platform(values_files, values, sets))
         _PARSED[key] = (docs, problems)

@@ -1,0 +1,378 @@
+"""A real Kubernetes control plane on 127.0.0.1, built from pinned Go modules: etcd, and one
+kube-apiserver plus kube-controller-manager per KServe API level (each with that level's CRDs,
+sharing etcd under its own key prefix). No kubelet, scheduler or KServe controller: objects are
+stored, validated, defaulted, authorised and garbage-collected for real, but no pod ever runs.
+
+    python3 -m tests.harness.cluster up       start (or confirm it is running), print the kubeconfig
+    python3 -m tests.harness.cluster down     stop every process and drop the cluster's data
+    python3 -m tests.harness.cluster status   say what runs
+
+Standard library only, plus the openssl command for certificates. All state lives in
+.cache/cluster (certificates are kept between runs, data is not).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / "bin"
+STATE = ROOT / ".cache" / "cluster"
+PKI = STATE / "pki"
+KUBECONFIG = STATE / "kubeconfig"
+STATE_FILE = STATE / "cluster.json"
+LOCK_FILE = ROOT / ".cache" / "cluster.lock"
+REFERENCE_CRDS = ROOT.parent / "shared" / "reference" / "crds"
+KSERVE_TOOLS = ROOT / "tools" / "kserve"
+BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"]
+KUBERNETES_VERSION = "v1.36.3"
+CRD_FILES = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
+# Controllers that matter without nodes: tokens for legacy token Secrets, the default
+# ServiceAccount and CA bundle of each namespace, garbage collection, namespace deletion,
+# aggregated roles, and Deployments/ReplicaSets for what a KServe controller would create.
+CONTROLLERS = ",".join([
+    "serviceaccount-token-controller", "serviceaccount-controller", "root-ca-certificate-publisher-controller",
+    "garbage-collector-controller", "namespace-controller", "clusterrole-aggregation-controller",
+    "deployment-controller", "replicaset-controller",
+])
+
+
+class ClusterError(RuntimeError):
+    pass
+
+
+@dataclass
+class Level:
+    """One KServe API level served by its own kube-apiserver."""
+
+    name: str  # also the kubeconfig context
+    crd_dir: Path
+
+
+def levels() -> list[Level]:
+    """The KServe levels this machine can serve: upstream from the Go module, OpenShift AI 2.22 if present."""
+    found = []
+    if (REFERENCE_CRDS / "rhoai-2.22").is_dir():
+        found.append(Level("rhoai-2.22", REFERENCE_CRDS / "rhoai-2.22"))
+    found.append(Level("kserve-0.15", kserve_crd_dir()))
+    return found
+
+
+def kserve_crd_dir() -> Path:
+    result = subprocess.run(["go", "mod", "download", "-json", "github.com/kserve/kserve"], cwd=KSERVE_TOOLS,
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise ClusterError(f"cannot fetch the KServe module for its CRDs:\n{result.stderr}")
+    return Path(json.loads(result.stdout)["Dir"]) / "config" / "crd" / "full"
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- certificates ---------------------------------------------------------------------------------
+
+def openssl(*args: str) -> None:
+    result = subprocess.run(["openssl", *args], capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise ClusterError(f"openssl {' '.join(args)} failed:\n{result.stderr}")
+
+
+def make_pki() -> None:
+    """A CA, the API server's serving certificate, client certificates and the token signing key."""
+    if (PKI / "done").exists():
+        return
+    PKI.mkdir(parents=True, exist_ok=True)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *ec, "-keyout", str(PKI / "ca.key"), "-out", str(PKI / "ca.crt"),
+            "-days", "3650", "-subj", "/CN=vllm-kserve-local-ca")
+    (PKI / "serving.ext").write_text(
+        "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,"
+        "DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n"
+        "extendedKeyUsage=serverAuth\n")
+    (PKI / "client.ext").write_text("extendedKeyUsage=clientAuth\n")
+    for name, subject, ext in [
+        ("apiserver", "/CN=kube-apiserver", "serving.ext"),
+        ("admin", "/O=system:masters/CN=vllm-kserve-admin", "client.ext"),
+        ("controller-manager", "/CN=system:kube-controller-manager", "client.ext"),
+    ]:
+        openssl("req", *ec, "-keyout", str(PKI / f"{name}.key"), "-out", str(PKI / f"{name}.csr"), "-subj", subject)
+        openssl("x509", "-req", "-in", str(PKI / f"{name}.csr"), "-CA", str(PKI / "ca.crt"), "-CAkey", str(PKI / "ca.key"),
+                "-CAcreateserial", "-days", "3650", "-out", str(PKI / f"{name}.crt"), "-extfile", str(PKI / ext))
+    openssl("genrsa", "-out", str(PKI / "sa.key"), "2048")
+    openssl("rsa", "-in", str(PKI / "sa.key"), "-pubout", "-out", str(PKI / "sa.pub"))
+    (PKI / "done").write_text("")
+
+
+# --- processes ------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(name: str, args: list[str]) -> int:
+    handle = open(STATE / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
+    process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               start_new_session=True, cwd=STATE)
+    return process.pid
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+            return False
+    return True
+
+
+def stop_pid(pid: int, timeout: float = 10) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def tail(name: str, lines: int = 25) -> str:
+    path = STATE / f"{name}.log"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else "(no log)"
+
+
+def wait_ready(url: str, name: str, pid: int, timeout: float = 60, context: ssl.SSLContext | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            raise ClusterError(f"{name} exited while starting; last lines of {STATE / (name + '.log')}:\n{tail(name)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
+                if response.status == 200:
+                    return
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.2)
+    raise ClusterError(f"{name} not ready at {url} after {timeout:.0f}s ({last}); see {STATE / (name + '.log')}:\n{tail(name)}")
+
+
+def admin_context() -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=str(PKI / "ca.crt"))
+    context.load_cert_chain(str(PKI / "admin.crt"), str(PKI / "admin.key"))
+    return context
+
+
+# --- kubeconfig -----------------------------------------------------------------------------------
+
+def write_kubeconfig(path: Path, servers: dict[str, int], user: str, current: str) -> None:
+    """A kubeconfig with one context per level, all for `user` (a client certificate in PKI)."""
+    clusters = "".join(
+        f"- name: {name}\n  cluster:\n    server: https://127.0.0.1:{port}\n"
+        f"    certificate-authority: {PKI / 'ca.crt'}\n" for name, port in servers.items())
+    contexts = "".join(f"- name: {name}\n  context:\n    cluster: {name}\n    user: {user}\n" for name in servers)
+    path.write_text(
+        "apiVersion: v1\nkind: Config\n"
+        f"clusters:\n{clusters}contexts:\n{contexts}current-context: {current}\n"
+        f"users:\n- name: {user}\n  user:\n    client-certificate: {PKI / (user + '.crt')}\n"
+        f"    client-key: {PKI / (user + '.key')}\n")
+    path.chmod(0o600)
+
+
+# --- lifecycle ------------------------------------------------------------------------------------
+
+def read_state() -> dict:
+    return json.loads(STATE_FILE.read_text()) if STATE_FILE.exists() else {}
+
+
+def running() -> bool:
+    state = read_state()
+    return bool(state) and all(alive(pid) for pid in state.get("pids", {}).values())
+
+
+def check_binaries() -> None:
+    missing = [b for b in BINARIES if not (BIN / b).is_file()]
+    if missing:
+        raise ClusterError(f"missing {', '.join('bin/' + m for m in missing)}: run `make tools` first")
+    try:
+        subprocess.run(["openssl", "version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise ClusterError("the openssl command is needed to make the cluster's certificates") from error
+
+
+def kubectl(*args: str, context: str | None = None, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
+    command = [str(BIN / "kubectl"), "--kubeconfig", str(KUBECONFIG), *(["--context", context] if context else []), *args]
+    result = subprocess.run(command, capture_output=True, text=True, input=input, check=False)
+    if check and result.returncode:
+        raise ClusterError(f"{' '.join(command)} failed:\n{result.stderr}")
+    return result
+
+
+def up(owner: str = "manual") -> dict:
+    """Start the control plane unless it already runs; return its state."""
+    STATE.parent.mkdir(parents=True, exist_ok=True)
+    with open(LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if running():
+            return read_state()
+        _teardown()
+        check_binaries()
+        started = time.monotonic()
+        STATE.mkdir(parents=True, exist_ok=True)
+        make_pki()
+        state: dict = {"owner": owner, "pids": {}, "ports": {}, "levels": [], "started": time.time()}
+        try:
+            _start(state)
+        except BaseException:
+            _stop(state)
+            raise
+        state["seconds_to_ready"] = round(time.monotonic() - started, 1)
+        STATE_FILE.write_text(json.dumps(state, indent=2))
+        return state
+
+
+def _start(state: dict) -> None:
+    etcd_client, etcd_peer = free_port(), free_port()
+    state["pids"]["etcd"] = start("etcd", [
+        str(BIN / "etcd"), "--name", "vllm-kserve", "--data-dir", str(STATE / "etcd"),
+        "--listen-client-urls", f"http://127.0.0.1:{etcd_client}",
+        "--advertise-client-urls", f"http://127.0.0.1:{etcd_client}",
+        "--listen-peer-urls", f"http://127.0.0.1:{etcd_peer}",
+        "--initial-advertise-peer-urls", f"http://127.0.0.1:{etcd_peer}",
+        "--initial-cluster", f"vllm-kserve=http://127.0.0.1:{etcd_peer}",
+        "--listen-metrics-urls", f"http://127.0.0.1:{free_port()}",
+        "--unsafe-no-fsync", "--log-level", "warn",
+    ])
+    state["ports"]["etcd"] = etcd_client
+    wait_ready(f"http://127.0.0.1:{etcd_client}/health", "etcd", state["pids"]["etcd"])
+
+    servers = {}
+    for level in levels():
+        port = free_port()
+        name = f"kube-apiserver-{level.name}"
+        state["pids"][name] = start(name, [
+            str(BIN / "kube-apiserver"),
+            "--etcd-servers", f"http://127.0.0.1:{etcd_client}", "--etcd-prefix", f"/registry-{level.name}",
+            "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", str(port),
+            "--tls-cert-file", str(PKI / "apiserver.crt"), "--tls-private-key-file", str(PKI / "apiserver.key"),
+            "--client-ca-file", str(PKI / "ca.crt"), "--authorization-mode", "RBAC",
+            "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
+            "--service-account-key-file", str(PKI / "sa.pub"),
+            "--service-account-signing-key-file", str(PKI / "sa.key"),
+            "--service-cluster-ip-range", "10.0.0.0/24", "--allow-privileged=false",
+            "--endpoint-reconciler-type", "none", "--cert-dir", str(STATE / level.name),
+        ])
+        state["ports"][name] = port
+        servers[level.name] = port
+        state["levels"].append(level.name)
+
+    context = admin_context()
+    for level in levels():
+        name = f"kube-apiserver-{level.name}"
+        wait_ready(f"https://127.0.0.1:{servers[level.name]}/readyz", name, state["pids"][name], context=context)
+    write_kubeconfig(KUBECONFIG, servers, "admin", current=state["levels"][0])
+    write_kubeconfig(STATE / "controller-manager.kubeconfig", servers, "controller-manager", current=state["levels"][0])
+
+    for level in levels():
+        name = f"kube-controller-manager-{level.name}"
+        state["pids"][name] = start(name, [
+            str(BIN / "kube-controller-manager"),
+            "--kubeconfig", str(STATE / "controller-manager.kubeconfig"), "--context", level.name,
+            "--authentication-kubeconfig", str(STATE / "controller-manager.kubeconfig"),
+            "--authorization-kubeconfig", str(STATE / "controller-manager.kubeconfig"),
+            "--bind-address", "127.0.0.1", "--secure-port", str(free_port()), "--leader-elect=false",
+            "--controllers", CONTROLLERS, "--use-service-account-credentials=false",
+            "--service-account-private-key-file", str(PKI / "sa.key"), "--root-ca-file", str(PKI / "ca.crt"),
+            "--cert-dir", str(STATE / f"kcm-{level.name}"),
+        ])
+        kubectl("create", "-f", ",".join(str(level.crd_dir / f) for f in CRD_FILES), context=level.name)
+    for level in levels():
+        kubectl("wait", "--for", "condition=Established", "--timeout", "60s",
+                *[f"crd/{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in CRD_FILES],
+                context=level.name)
+        # the namespace controller and the token controller must be live before tests lean on them
+        deadline = time.monotonic() + 30
+        while kubectl("get", "serviceaccount", "default", "-n", "default", context=level.name, check=False).returncode:
+            name = f"kube-controller-manager-{level.name}"
+            if not alive(state["pids"][name]) or time.monotonic() > deadline:
+                raise ClusterError(f"{name} did not create the default ServiceAccount; see its log:\n{tail(name)}")
+            time.sleep(0.2)
+
+
+def _stop(state: dict) -> None:
+    for name, pid in sorted(state.get("pids", {}).items(), key=lambda item: item[0] == "etcd"):
+        stop_pid(pid)
+
+
+def _teardown() -> None:
+    """Stop whatever a previous run left and drop its data (certificates stay)."""
+    _stop(read_state())
+    if STATE.exists():
+        for path in STATE.iterdir():
+            if path != PKI:
+                subprocess.run(["rm", "-rf", str(path)], check=True)
+
+
+def down() -> None:
+    with open(LOCK_FILE, "w") if LOCK_FILE.parent.exists() else contextlib.nullcontext() as lock:
+        if lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        _teardown()
+
+
+def status() -> str:
+    if not running():
+        return "the local control plane is not running (make cluster-up)"
+    state = read_state()
+    lines = [f"running since {time.strftime('%H:%M:%S', time.localtime(state['started']))}, "
+             f"ready in {state['seconds_to_ready']}s, started by {state['owner']}"]
+    lines += [f"  {name:40} pid {pid}" for name, pid in state["pids"].items()]
+    lines += [f"  context {level}: https://127.0.0.1:{state['ports']['kube-apiserver-' + level]}" for level in state["levels"]]
+    lines.append(f"  export KUBECONFIG={KUBECONFIG}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "status"
+    try:
+        if command == "up":
+            was_running = running()
+            state = up()
+            log("the local control plane was already running" if was_running
+                else f"==> local control plane ready in {state['seconds_to_ready']}s")
+            log(status())
+        elif command == "down":
+            down()
+            log("==> local control plane stopped; no process left")
+        elif command == "status":
+            log(status())
+        else:
+            log(__doc__)
+            return 2
+    except ClusterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
