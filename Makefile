@@ -68,10 +68,18 @@ bench: tools venv ## Measure render speed and suite time; prints and writes .cac
 	@$(PYTHON) -m tests.bench
 
 .PHONY: demo
-demo: tools ## Show what a default install creates
+demo: tools ## Install the chart with its defaults into the local control plane
 	@tools/demo
 
+.PHONY: cluster-up
+cluster-up: tools ## Start the local control plane (etcd, kube-apiserver, kube-controller-manager)
+	@python3 -m tests.harness.cluster up
+
+.PHONY: cluster-down
+cluster-down: ## Stop the local control plane; no process is left
+	@python3 -m tests.harness.cluster down
+
 .PHONY: clean
-clean: ## Remove everything make built (bin/, .venv/, caches)
+clean: cluster-down ## Remove everything make built (bin/, .venv/, caches, cluster state)
 	rm -rf bin $(VENV) .cache .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

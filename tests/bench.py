@@ -4,6 +4,7 @@ Prints a table and writes it to .cache/bench-report.md:
 - helm template of the default values and of the largest scenario (median and spread of 20+ runs),
   beside the floor of starting helm at all (`helm version`);
 - a second `tools/build` (everything up to date);
+- the local control plane's first and warm start to ready;
 - the render-based test suite with memoised renders, against the same suite run the naive way (one
   helm process and one validation per render call), and the targets of the project:
   suite <= 1.5 x (unique renders x median render / cores) and naive / memoised >= 5.
@@ -66,6 +67,23 @@ def run_suite(naive: bool) -> tuple[float, str]:
     return elapsed, result.stdout
 
 
+def control_plane_starts() -> tuple[float, float]:
+    """Seconds to ready of a separate control plane: first start, then a restart with certificates kept."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="vllm-kserve-bench-") as folder:
+        env = {**os.environ, "VLLM_KSERVE_CLUSTER_DIR": str(Path(folder) / "cluster")}
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "tests.harness.cluster", "up"], cwd=ROOT, env=env, check=True,
+                           capture_output=True)
+            times.append(time.perf_counter() - started)
+            subprocess.run([sys.executable, "-m", "tests.harness.cluster", "down"], cwd=ROOT, env=env, check=True,
+                           capture_output=True)
+        return times[0], times[1]
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     cpuinfo = Path("/proc/cpuinfo")
@@ -104,6 +122,13 @@ def main() -> int:
     print("==> second tools/build", flush=True)
     rebuild = timed([str(ROOT / "tools" / "build")], runs=3)
     rows.append(("second `make tools` (all up to date)", summary(rebuild)))
+
+    print("==> local control plane: cold and warm start", flush=True)
+    cold_start, warm_start = control_plane_starts()
+    rows += [
+        ("control plane start, first (certificates made)", f"{cold_start:.1f} s"),
+        ("control plane start, warm (target <= 15 s)", f"{warm_start:.1f} s -> {'met' if warm_start <= 15 else 'NOT met'}"),
+    ]
 
     print("==> test suite, memoised renders", flush=True)
     memo_time, memo_out = run_suite(naive=False)

@@ -1,14 +1,21 @@
-"""Session plumbing: one render cache for all xdist workers, and a summary of what was covered."""
+"""Session plumbing: one render cache for all xdist workers, the local control plane started on
+demand (and stopped at the end if this run started it), and a summary of what was covered."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
-from tests.harness import render as render_module
+import pytest
 
+from tests.harness import cluster as cluster_module
+from tests.harness import render as render_module
+from tests.harness.kube import Kube
+
+RUN_ID_ENV = "VLLM_KSERVE_TEST_RUN"
 _OWN_CACHE: list[str] = []
 
 
@@ -18,11 +25,33 @@ def pytest_configure(config):
         folder = tempfile.mkdtemp(prefix="vllm-kserve-renders-")
         os.environ[render_module.CACHE_ENV] = folder
         _OWN_CACHE.append(folder)
+    if not hasattr(config, "workerinput"):
+        os.environ.setdefault(RUN_ID_ENV, f"pytest-{uuid.uuid4().hex[:8]}")
 
 
 def pytest_unconfigure(config):
     for folder in _OWN_CACHE:
         shutil.rmtree(folder, ignore_errors=True)
+    # a control plane this run started goes away with it; one started by hand (make demo) stays
+    if not hasattr(config, "workerinput") and cluster_module.read_state().get("owner") == os.environ.get(RUN_ID_ENV):
+        cluster_module.down()
+
+
+@pytest.fixture(scope="session")
+def control_plane():
+    """The local control plane's state; starts it if no one has."""
+    try:
+        return cluster_module.up(owner=os.environ.get(RUN_ID_ENV, "pytest"))
+    except cluster_module.ClusterError as error:
+        pytest.fail(f"the local control plane did not start: {error}")
+
+
+@pytest.fixture(scope="session")
+def kube(control_plane):
+    """A factory of clients for the API server of a platform: kube("rhoai-2.22")."""
+    from tests.harness.kube import context_for
+
+    return lambda platform="rhoai-2.22": Kube(context_for(platform))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -29,11 +29,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / "bin"
-STATE = ROOT / ".cache" / "cluster"
+# $VLLM_KSERVE_CLUSTER_DIR runs a second, separate control plane (the cluster tests' own).
+STATE = Path(os.environ.get("VLLM_KSERVE_CLUSTER_DIR", ROOT / ".cache" / "cluster"))
 PKI = STATE / "pki"
 KUBECONFIG = STATE / "kubeconfig"
 STATE_FILE = STATE / "cluster.json"
-LOCK_FILE = ROOT / ".cache" / "cluster.lock"
+LOCK_FILE = STATE.parent / f"{STATE.name}.lock"
 REFERENCE_CRDS = ROOT.parent / "shared" / "reference" / "crds"
 KSERVE_TOOLS = ROOT / "tools" / "kserve"
 BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"]
@@ -290,15 +291,15 @@ def _start(state: dict) -> None:
         name = f"kube-apiserver-{level.name}"
         wait_ready(f"https://127.0.0.1:{servers[level.name]}/readyz", name, state["pids"][name], context=context)
     write_kubeconfig(KUBECONFIG, servers, "admin", current=state["levels"][0])
-    write_kubeconfig(STATE / "controller-manager.kubeconfig", servers, "controller-manager", current=state["levels"][0])
 
     for level in levels():
         name = f"kube-controller-manager-{level.name}"
+        config = STATE / f"{name}.kubeconfig"
+        write_kubeconfig(config, {level.name: servers[level.name]}, "controller-manager", current=level.name)
         state["pids"][name] = start(name, [
             str(BIN / "kube-controller-manager"),
-            "--kubeconfig", str(STATE / "controller-manager.kubeconfig"), "--context", level.name,
-            "--authentication-kubeconfig", str(STATE / "controller-manager.kubeconfig"),
-            "--authorization-kubeconfig", str(STATE / "controller-manager.kubeconfig"),
+            "--kubeconfig", str(config), "--authentication-kubeconfig", str(config),
+            "--authorization-kubeconfig", str(config),
             "--bind-address", "127.0.0.1", "--secure-port", str(free_port()), "--leader-elect=false",
             "--controllers", CONTROLLERS, "--use-service-account-credentials=false",
             "--service-account-private-key-file", str(PKI / "sa.key"), "--root-ca-file", str(PKI / "ca.crt"),

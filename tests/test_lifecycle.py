@@ -1,0 +1,210 @@
+"""The release lifecycle against a real API server: install, re-apply, upgrade, roll back, uninstall,
+and the permissions the chart grants, as Kubernetes itself evaluates them."""
+
+import base64
+import json
+import subprocess
+import time
+
+import pytest
+import yaml
+
+from tests.harness import cluster
+from tests.harness.kube import documents, is_hook, is_subset
+from tests.harness.paths import BIN
+from tests.harness.render import effective_platform
+from tests.harness.scenarios import CI_VALUES
+
+pytestmark = pytest.mark.cluster
+
+CHART_KINDS = {"InferenceService": "inferenceservice", "ServingRuntime": "servingruntime", "ServiceAccount": "serviceaccount",
+               "Secret": "secret", "Role": "role", "RoleBinding": "rolebinding", "ConfigMap": "configmap",
+               "PodDisruptionBudget": "poddisruptionbudget"}
+
+
+@pytest.fixture
+def namespace(kube, request):
+    """A fresh namespace on the API server of the test's platform, deleted afterwards."""
+    made = []
+
+    def make(platform="rhoai-2.22", prefix=None):
+        client = kube(platform)
+        name = client.create_namespace(prefix or request.node.name.removeprefix("test_"))
+        made.append((client, name))
+        return client, name
+
+    yield make
+    for client, name in made:
+        client.delete_namespace(name)
+
+
+def live_objects(client, manifest, namespace):
+    """(rendered, stored) pairs for every non-hook object of a manifest."""
+    pairs = []
+    for doc in documents(manifest):
+        if is_hook(doc):
+            continue
+        live = client.get(CHART_KINDS[doc["kind"]], doc["metadata"]["name"], doc["metadata"].get("namespace", namespace))
+        pairs.append((doc, live))
+    return pairs
+
+
+@pytest.mark.parametrize("values", CI_VALUES, ids=lambda p: p.name)
+def test_scenario_installs_and_the_server_keeps_every_field(namespace, values):
+    platform = effective_platform([values])
+    client, ns = namespace(platform, prefix=values.name.removesuffix("-values.yaml"))
+    # accounts the scenario creates in other namespaces need those namespaces
+    manifest = client.helm("template", "my-vllm", str(values.parents[1]), "-n", ns, "-f", str(values)).stdout
+    for doc in documents(manifest):
+        if doc["metadata"].get("namespace", ns) != ns:
+            client.ensure_namespace(doc["metadata"]["namespace"])
+    non_hooks = "\n---\n".join(yaml.safe_dump(d) for d in documents(manifest) if not is_hook(d))
+    dry_run = client.kubectl("apply", "--dry-run=server", "--validate=strict", "-n", ns, "-f", "-", input=non_hooks)
+    assert "unknown field" not in dry_run.stderr, dry_run.stderr
+
+    client.install("my-vllm", ns, "-f", str(values))
+    problems = [f"{doc['kind']}/{doc['metadata']['name']}{p}" for doc, live in live_objects(client, manifest, ns)
+                for p in (is_subset(doc, live) if live else [": not found"])]
+    assert not problems, "\n".join(problems)
+    # the test hook is valid too, now that the accounts it runs as exist
+    for hook in (d for d in documents(manifest) if is_hook(d)):
+        created = client.kubectl("create", "--dry-run=server", "--validate=strict", "-n", ns, "-f", "-", input=yaml.safe_dump(hook))
+        assert "unknown field" not in created.stderr
+
+
+def resource_versions(client, ns, manifest):
+    return {(d["kind"], d["metadata"]["name"]): live["metadata"]["resourceVersion"]
+            for d, live in live_objects(client, manifest, ns)}
+
+
+def test_reapplying_unchanged_values_changes_nothing(namespace):
+    client, ns = namespace()
+    flags = ["--set", "endpoint.auth.enabled=true", "--set", "endpoint.auth.serviceAccounts[0].name=caller"]
+    client.install("my-vllm", ns, *flags)
+    manifest = client.helm("get", "manifest", "my-vllm", "-n", ns).stdout
+    before = resource_versions(client, ns, manifest)
+    client.install("my-vllm", ns, *flags)
+    assert resource_versions(client, ns, manifest) == before
+
+
+def accounts(*names):
+    flags = ["--set", "endpoint.auth.enabled=true"]
+    for i, name in enumerate(names):
+        flags += ["--set", f"endpoint.auth.serviceAccounts[{i}].name={name}"]
+    return flags
+
+
+def wait_for_token(client, ns, name):
+    for _ in range(100):
+        secret = client.get("secret", name, ns)
+        if secret and secret.get("data", {}).get("token"):
+            return secret
+        time.sleep(0.1)
+    raise AssertionError(f"kube-controller-manager never filled the token of {ns}/{name}")
+
+
+def test_accounts_added_and_removed_on_upgrade(namespace):
+    client, ns = namespace()
+    client.install("my-vllm", ns, *accounts("keep", "drop"))
+    kept_token = wait_for_token(client, ns, "keep")
+    client.install("my-vllm", ns, *accounts("keep", "new"))
+    assert client.get("serviceaccount", "drop", ns) is None
+    assert client.get("secret", "drop", ns) is None
+    assert client.get("rolebinding", "my-vllm-view-drop", ns) is None
+    assert client.get("serviceaccount", "new", ns) and client.get("rolebinding", "my-vllm-view-new", ns)
+    still = wait_for_token(client, ns, "keep")
+    assert (still["metadata"]["uid"], still["data"]["token"]) == (kept_token["metadata"]["uid"], kept_token["data"]["token"])
+
+
+def test_upgrades_change_args_auth_and_storage_and_rollback_restores(namespace):
+    client, ns = namespace()
+    client.install("my-vllm", ns)
+    first = client.get("inferenceservice", "my-vllm", ns)
+
+    client.install("my-vllm", ns, "--set", "model.args={--max-model-len=4096}")
+    assert client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]["model"]["args"] == ["--max-model-len=4096"]
+
+    client.install("my-vllm", ns, "--set", "endpoint.auth.enabled=true")
+    isvc = client.get("inferenceservice", "my-vllm", ns)
+    assert isvc["metadata"]["annotations"]["security.opendatahub.io/enable-auth"] == "true"
+    assert "args" not in isvc["spec"]["predictor"]["model"]
+    assert client.get("role", "my-vllm-view", ns)
+
+    client.install("my-vllm", ns, "--set", "model.mode=s3", "--set", "model.s3.key=conn", "--set", "model.s3.path=models/m")
+    model = client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]["model"]
+    assert model["storage"] == {"key": "conn", "path": "models/m"} and "storageUri" not in model
+    assert client.get("role", "my-vllm-view", ns) is None
+
+    client.helm("rollback", "my-vllm", "1", "-n", ns)
+    assert client.get("role", "my-vllm-view", ns) is None
+    restored = client.get("inferenceservice", "my-vllm", ns)
+    assert restored["spec"] == first["spec"]
+    assert restored["metadata"]["annotations"] == {**first["metadata"]["annotations"], **{
+        k: v for k, v in restored["metadata"]["annotations"].items() if k.startswith("meta.helm.sh/")}}
+
+
+def test_uninstall_leaves_nothing_in_any_namespace_it_wrote_to(namespace):
+    client, ns = namespace()
+    _, other = namespace(prefix="accounts-elsewhere")
+    flags = [*accounts("here"), "--set", "endpoint.auth.serviceAccounts[1].name=there",
+             "--set", f"endpoint.auth.serviceAccounts[1].namespace={other}"]
+    client.install("my-vllm", ns, *flags)
+    assert wait_for_token(client, other, "there")
+    client.helm("uninstall", "my-vllm", "-n", ns)
+    leftovers = []
+    for where in (ns, other):
+        for kind in CHART_KINDS.values():
+            items = json.loads(client.kubectl("get", kind, "-n", where, "-o", "json").stdout)["items"]
+            leftovers += [f"{where}/{kind}/{i['metadata']['name']}" for i in items
+                          if i["metadata"].get("labels", {}).get("app.kubernetes.io/instance") == "my-vllm"
+                          or i["metadata"]["name"] in ("here", "there")]
+    assert not leftovers, leftovers
+
+
+def test_changing_the_deployment_mode_is_refused_before_anything_is_sent(namespace):
+    client, ns = namespace()
+    client.install("my-vllm", ns)
+    before = client.get("inferenceservice", "my-vllm", ns)["metadata"]["resourceVersion"]
+    refused = client.install("my-vllm", ns, "--set", "deploymentMode=RawDeployment", check=False)
+    assert refused.returncode != 0
+    assert "already runs as Serverless and KServe cannot change the mode" in refused.stderr
+    assert "helm uninstall" in refused.stderr
+    assert client.get("inferenceservice", "my-vllm", ns)["metadata"]["resourceVersion"] == before
+    assert "deployed" in client.helm("status", "my-vllm", "-n", ns).stdout
+
+
+def can_i(client, ns, verb, target, account):
+    result = client.kubectl("auth", "can-i", verb, target, "-n", ns, "--as", f"system:serviceaccount:{ns}:{account}", check=False)
+    return result.stdout.strip()
+
+
+def test_each_account_may_get_only_its_inference_service(namespace):
+    client, ns = namespace()
+    client.install("my-vllm", ns, *accounts("caller", "other-caller"))
+    client.install("another", ns)
+    for account in ("caller", "other-caller"):
+        assert can_i(client, ns, "get", "inferenceservice/my-vllm", account) == "yes"
+        assert can_i(client, ns, "get", "inferenceservice/another", account) == "no"
+        assert can_i(client, ns, "list", "inferenceservices", account) == "no"
+        assert can_i(client, ns, "update", "inferenceservice/my-vllm", account) == "no"
+        assert can_i(client, ns, "delete", "inferenceservice/my-vllm", account) == "no"
+
+
+def test_the_legacy_token_authenticates_with_exactly_that_permission(namespace):
+    client, ns = namespace()
+    client.install("my-vllm", ns, *accounts("caller"))
+    client.install("another", ns)
+    token = base64.b64decode(wait_for_token(client, ns, "caller")["data"]["token"]).decode()
+    server = yaml.safe_load(cluster.KUBECONFIG.read_text())
+    [entry] = [c["cluster"] for c in server["clusters"] if c["name"] == client.context]
+
+    def as_caller(*args):
+        return subprocess.run([str(BIN / "kubectl"), "--kubeconfig", "/dev/null", "--server", entry["server"],
+                               "--certificate-authority", entry["certificate-authority"], "--token", token, *args, "-n", ns],
+                              capture_output=True, text=True, check=False)
+
+    assert as_caller("get", "inferenceservice", "my-vllm", "-o", "name").stdout.strip() == "inferenceservice.serving.kserve.io/my-vllm"
+    denied = as_caller("get", "inferenceservice", "another")
+    assert denied.returncode != 0 and "forbidden" in denied.stderr
+    assert "system:serviceaccount:" + ns + ":caller" in denied.stderr
+    assert as_caller("delete", "inferenceservice", "my-vllm").returncode != 0
