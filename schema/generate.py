@@ -8,8 +8,8 @@ Sources, all pinned:
   pinned in requirements.txt), for the oldest Kubernetes the chart's `kubeVersion` admits and the
   newest the package carries. Each kind becomes one standalone file (its definitions inlined), named
   the way kubeconform looks files up, so kubeconform and pytest read the very same schemas.
-- KServe kinds: the CRDs inside the `github.com/kserve/kserve` Go module at the version pinned in
-  tools/kserve/go.mod, converted from `openAPIV3Schema` with unknown fields rejected wherever the
+- KServe kinds: the CRDs inside the `github.com/kserve/kserve` Go module at each version in
+  KSERVE_CRD_VERSIONS, converted from `openAPIV3Schema` with unknown fields rejected wherever the
   CRD does not preserve them, as the API server prunes them.
 - values.schema.json `definitions`: the Kubernetes types its hand-written part refers to, from the
   newest Kubernetes schemas, so a bad toleration or env entry fails at `helm template` time.
@@ -47,8 +47,10 @@ KUBERNETES_KINDS = [
     ("rbac.authorization.k8s.io/v1", "RoleBinding"),
 ]
 
-# The KServe CRDs the chart renders objects of.
+# The KServe CRDs the chart renders objects of, at each upstream version the chart targets:
+# 0.15.2 (also the base of OpenShift AI 2.23 to 2.25) and 0.16.0 (modes renamed Knative/Standard).
 KSERVE_CRDS = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
+KSERVE_CRD_VERSIONS = ["v0.15.2", "v0.16.0"]
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 DEFS_REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
@@ -145,7 +147,8 @@ def standalone_kind_schema(version: str, api_version: str, kind: str) -> dict:
 
 # --- KServe ---------------------------------------------------------------------------------------
 
-def kserve_version() -> str:
+def kserve_tool_version() -> str:
+    """The KServe version tools/kserve builds the controller from (one of KSERVE_CRD_VERSIONS)."""
     for line in (KSERVE_TOOLS / "go.mod").read_text().splitlines():
         match = re.match(r"^(?:require\s+)?\s*github\.com/kserve/kserve\s+(v\S+)", line.strip())
         if match:
@@ -229,14 +232,14 @@ def expected_files() -> dict[Path, str]:
         folder = SCHEMA_DIR / "kubernetes" / f"v{version}-standalone-strict"
         for api_version, kind in KUBERNETES_KINDS:
             files[folder / kind_file_name(api_version, kind)] = dump(standalone_kind_schema(version, api_version, kind))
-    kserve = kserve_version()
-    crd_dir = kserve_module_dir(kserve) / "config" / "crd" / "full"
-    for name, schema in crd_file_schemas([crd_dir / f for f in KSERVE_CRDS], versions[-1]).items():
-        files[SCHEMA_DIR / "kserve" / kserve / name] = dump(schema)
+    for kserve in KSERVE_CRD_VERSIONS:
+        crd_dir = kserve_module_dir(kserve) / "config" / "crd" / "full"
+        for name, schema in crd_file_schemas([crd_dir / f for f in KSERVE_CRDS], versions[-1]).items():
+            files[SCHEMA_DIR / "kserve" / kserve / name] = dump(schema)
     sources = {
         "kubernetes-validate": metadata.version("kubernetes-validate"),
         "kubernetes": versions,
-        "github.com/kserve/kserve": kserve,
+        "github.com/kserve/kserve": KSERVE_CRD_VERSIONS,
         "kserve-crds": KSERVE_CRDS,
     }
     files[SCHEMA_DIR / "sources.json"] = json.dumps(sources, indent=2) + "\n"

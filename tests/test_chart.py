@@ -232,7 +232,7 @@ class TestScaling:
             "scaleMetric": "concurrency", "scaleTarget": 4, "retentionPeriod": "1h30m"}}}))["spec"]["predictor"]
         assert (predictor["minReplicas"], predictor["maxReplicas"]) == (0, 3)
         assert (predictor["scaleMetric"], predictor["scaleTarget"]) == ("concurrency", 4)
-        assert predictor["annotations"] == {"autoscaling.knative.dev/scale-to-zero-pod-retention-period": "1h30m"}
+        assert predictor["annotations"]["autoscaling.knative.dev/scale-to-zero-pod-retention-period"] == "1h30m"
         assert "deploymentStrategy" not in predictor
 
     @pytest.mark.parametrize("metric", ["cpu", "memory"])

@@ -78,15 +78,28 @@ def test_readme_shows_commands_for_every_section():
     assert len(COMMANDS) >= 20
 
 
+def named_files() -> dict[str, str]:
+    """Files the README shows in full: fenced blocks whose info string names them (```yaml x.yaml)."""
+    return dict(re.findall(r"^```yaml ([\w.-]+)\n(.*?)^```", TEXT, re.S | re.M))
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: f"line{c.line}")
-def test_readme_helm_command_renders(command):
+def test_readme_helm_command_renders(command, tmp_path, monkeypatch):
+    for name, content in named_files().items():
+        (tmp_path / name).write_text(content)
+    monkeypatch.chdir(tmp_path)  # commands refer to those files by relative path
     release, flags = as_template(command.argv, CHART)
     docs = render(release=release, extra=flags)
     assert docs.has("InferenceService", release)
 
 
+def test_files_the_commands_use_are_shown_in_the_readme():
+    used = {arg for c in COMMANDS for flag, arg in zip(c.argv, c.argv[1:]) if flag in ("-f", "--values")}
+    assert used and used <= set(named_files())
+
+
 def yaml_examples():
-    return [yaml.safe_load(block) for block in re.findall(r"^```yaml\n(.*?)^```", TEXT, re.S | re.M)]
+    return [yaml.safe_load(block) for block in re.findall(r"^```yaml(?: [\w.-]+)?\n(.*?)^```", TEXT, re.S | re.M)]
 
 
 def test_secret_example_is_a_valid_data_connection():

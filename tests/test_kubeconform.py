@@ -54,17 +54,17 @@ def rhoai_222_dir(tmp_path_factory):
     return folder
 
 
+@pytest.mark.parametrize("kserve", [schemas.KSERVE_UPSTREAM, schemas.KSERVE_016])
 @pytest.mark.parametrize("version", schemas.KUBERNETES_VERSIONS)
-def test_upstream_level_scenarios_pass_kubeconform(manifests, version):
-    summary = kubeconform("\n---\n".join(manifests[schemas.KSERVE_UPSTREAM]), version,
-                          SCHEMA / "kserve" / schemas.KSERVE_UPSTREAM)
-    assert summary["valid"] > 100 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
+def test_upstream_level_scenarios_pass_kubeconform(manifests, version, kserve):
+    summary = kubeconform("\n---\n".join(manifests[kserve]), version, SCHEMA / "kserve" / kserve)
+    assert summary["valid"] > 50 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
 
 
 @pytest.mark.parametrize("version", schemas.KUBERNETES_VERSIONS)
 def test_rhoai_222_scenarios_pass_kubeconform(manifests, rhoai_222_dir, version):
     summary = kubeconform("\n---\n".join(manifests[schemas.RHOAI_222]), version, rhoai_222_dir)
-    assert summary["valid"] > 100 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
+    assert summary["valid"] > 50 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
 
 
 def test_kubeconform_catches_an_unknown_field():

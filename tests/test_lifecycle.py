@@ -208,3 +208,44 @@ def test_the_legacy_token_authenticates_with_exactly_that_permission(namespace):
     assert denied.returncode != 0 and "forbidden" in denied.stderr
     assert "system:serviceaccount:" + ns + ":caller" in denied.stderr
     assert as_caller("delete", "inferenceservice", "my-vllm").returncode != 0
+
+
+def test_chat_template_config_map_follows_the_value(namespace, tmp_path):
+    client, ns = namespace()
+    template = tmp_path / "template.jinja"
+    template.write_text("{% for m in messages %}{{ m['content'] }}{% endfor %}")
+    client.install("my-vllm", ns, "--set-file", f"model.chatTemplate={template}")
+    assert client.get("configmap", "my-vllm-chat-template", ns)["data"] == {"template.jinja": template.read_text()}
+    client.install("my-vllm", ns, "--reset-values")  # without it an upgrade with no values keeps the last ones
+    assert client.get("configmap", "my-vllm-chat-template", ns) is None
+    assert "volumes" not in client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]
+
+
+def test_stopping_and_resuming_a_model(namespace):
+    client, ns = namespace()
+    client.install("my-vllm", ns)
+    client.install("my-vllm", ns, "--set", "scaling.stopped=true")
+    assert client.get("inferenceservice", "my-vllm", ns)["metadata"]["annotations"]["serving.kserve.io/stop"] == "true"
+    client.install("my-vllm", ns, "--set", "scaling.stopped=false")
+    assert "serving.kserve.io/stop" not in client.get("inferenceservice", "my-vllm", ns)["metadata"]["annotations"]
+
+
+def test_disruption_budget_is_accepted_and_removed(namespace):
+    client, ns = namespace()
+    raw = ["--set", "deploymentMode=RawDeployment", "--set", "scaling.maxReplicas=2"]
+    client.install("my-vllm", ns, *raw, "--set", "podDisruptionBudget.enabled=true")
+    pdb = client.get("poddisruptionbudget", "my-vllm-predictor", ns)
+    assert pdb["spec"]["selector"]["matchLabels"]["serving.kserve.io/inferenceservice"] == "my-vllm"
+    client.install("my-vllm", ns, *raw)
+    assert client.get("poddisruptionbudget", "my-vllm-predictor", ns) is None
+
+
+@pytest.mark.parametrize("platform, mode", [("kserve-0.16", "Standard"), ("rhoai-2.25", "RawDeployment")])
+def test_every_level_accepts_its_own_keda_and_mode_names(namespace, platform, mode):
+    client, ns = namespace(platform)
+    client.install("my-vllm", ns, "--set", f"platform={platform}", "--set", f"deploymentMode={mode}",
+                   "--set", "scaling.maxReplicas=3", "--set", "scaling.rawDeployment.autoscaler=keda",
+                   "--set", "scaling.rawDeployment.keda.serverAddress=http://prometheus.monitoring:9090")
+    isvc = client.get("inferenceservice", "my-vllm", ns)
+    assert isvc["spec"]["predictor"]["autoScaling"]["metrics"][0]["type"] == "External"
+    assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == mode

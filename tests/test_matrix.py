@@ -47,9 +47,10 @@ def test_valid_combination_renders_what_it_asks_for(combo: Combo):
     tolerated = [t["key"] for t in predictor.get("tolerations", [])]
     assert tolerated == ([combo.accelerator_resource] if combo.accelerator_resource else [])
 
-    # topology and mode
-    assert annotations["serving.kserve.io/deploymentMode"] == ("Serverless" if combo.serverless else "RawDeployment")
-    assert ("sidecar.istio.io/inject" in annotations) == combo.serverless
+    # topology and mode, named the way the platform names them
+    modes = ("Knative", "Standard") if combo.platform == "kserve-0.16" else ("Serverless", "RawDeployment")
+    assert annotations["serving.kserve.io/deploymentMode"] == modes[0 if combo.serverless else 1]
+    assert ("sidecar.istio.io/inject" in annotations) == (combo.serverless and combo.platform.startswith("rhoai-"))
     assert ("deploymentStrategy" in predictor) == (not combo.serverless)
     if combo.multi_node:
         assert predictor["workerSpec"]["pipelineParallelSize"] == 3

@@ -27,15 +27,14 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / "bin"
+from .paths import BIN, REFERENCE_CRDS, ROOT
+
 # $VLLM_KSERVE_CLUSTER_DIR runs a second, separate control plane (the cluster tests' own).
 STATE = Path(os.environ.get("VLLM_KSERVE_CLUSTER_DIR", ROOT / ".cache" / "cluster"))
 PKI = STATE / "pki"
 KUBECONFIG = STATE / "kubeconfig"
 STATE_FILE = STATE / "cluster.json"
 LOCK_FILE = STATE.parent / f"{STATE.name}.lock"
-REFERENCE_CRDS = ROOT.parent / "shared" / "reference" / "crds"
 KSERVE_TOOLS = ROOT / "tools" / "kserve"
 BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"]
 KUBERNETES_VERSION = "v1.36.3"
@@ -62,17 +61,22 @@ class Level:
     crd_dir: Path
 
 
+# Upstream levels: context name -> KServe module version whose CRDs it serves.
+UPSTREAM_LEVELS = {"kserve-0.15": "v0.15.2", "kserve-0.16": "v0.16.0"}
+
+
 def levels() -> list[Level]:
-    """The KServe levels this machine can serve: upstream from the Go module, OpenShift AI 2.22 if present."""
+    """The KServe levels this machine can serve: upstream ones from the Go module, OpenShift AI 2.22
+    from the shared reference folder when it is there."""
     found = []
     if (REFERENCE_CRDS / "rhoai-2.22").is_dir():
         found.append(Level("rhoai-2.22", REFERENCE_CRDS / "rhoai-2.22"))
-    found.append(Level("kserve-0.15", kserve_crd_dir()))
+    found += [Level(name, kserve_crd_dir(version)) for name, version in UPSTREAM_LEVELS.items()]
     return found
 
 
-def kserve_crd_dir() -> Path:
-    result = subprocess.run(["go", "mod", "download", "-json", "github.com/kserve/kserve"], cwd=KSERVE_TOOLS,
+def kserve_crd_dir(version: str) -> Path:
+    result = subprocess.run(["go", "mod", "download", "-json", f"github.com/kserve/kserve@{version}"], cwd=KSERVE_TOOLS,
                             capture_output=True, text=True, check=False)
     if result.returncode:
         raise ClusterError(f"cannot fetch the KServe module for its CRDs:\n{result.stderr}")
@@ -307,9 +311,8 @@ def _start(state: dict) -> None:
         ])
         kubectl("create", "-f", ",".join(str(level.crd_dir / f) for f in CRD_FILES), context=level.name)
     for level in levels():
-        kubectl("wait", "--for", "condition=Established", "--timeout", "60s",
-                *[f"crd/{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in CRD_FILES],
-                context=level.name)
+        for crd in (f"{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in CRD_FILES):
+            wait_established(crd, level.name)
         # the namespace controller and the token controller must be live before tests lean on them
         deadline = time.monotonic() + 30
         while kubectl("get", "serviceaccount", "default", "-n", "default", context=level.name, check=False).returncode:
@@ -317,6 +320,16 @@ def _start(state: dict) -> None:
             if not alive(state["pids"][name]) or time.monotonic() > deadline:
                 raise ClusterError(f"{name} did not create the default ServiceAccount; see its log:\n{tail(name)}")
             time.sleep(0.2)
+
+
+def wait_established(crd: str, context: str, timeout: float = 60) -> None:
+    """Poll the CRD's Established condition (kubectl wait fails while a new CRD has no status yet)."""
+    deadline = time.monotonic() + timeout
+    jsonpath = '{.status.conditions[?(@.type=="Established")].status}'
+    while kubectl("get", "crd", crd, "-o", f"jsonpath={jsonpath}", context=context, check=False).stdout != "True":
+        if time.monotonic() > deadline:
+            raise ClusterError(f"the CRD {crd} was not established on {context} within {timeout:.0f}s")
+        time.sleep(0.2)
 
 
 def _stop(state: dict) -> None:

@@ -67,8 +67,9 @@ class Kube:
 
 
 def context_for(platform: str) -> str:
-    """The API server whose CRDs describe the platform (upstream stands in for 2.22 when absent)."""
-    return "rhoai-2.22" if schemas.crd_set_for(platform) == schemas.RHOAI_222 else "kserve-0.15"
+    """The API server whose CRDs describe the platform (upstream 0.15 stands in for 2.22 when absent)."""
+    contexts = {schemas.RHOAI_222: "rhoai-2.22", **{v: k for k, v in cluster.UPSTREAM_LEVELS.items()}}
+    return contexts[schemas.crd_set_for(platform)]
 
 
 def is_subset(rendered, live, path="") -> list[str]:

@@ -172,7 +172,11 @@ def run_helm_template(values=None, sets=(), values_files=(), *, helm="helm", cha
                                      namespace=namespace, kube_version=kube_version, extra=list(extra))
     STATS["renders asked"] += 1
     inputs = [chart, BIN / helm, *map(Path, values_files)]
-    key = hashlib.sha256(json.dumps([args, stdin, [_fingerprint(p) for p in inputs]]).encode()).hexdigest()
+    # files named inside `extra` (-f x.yaml, --set-file k=x) count by content, not by name
+    referenced = [Path(value.split("=", 1)[-1]) for flag, value in zip(extra, list(extra)[1:])
+                  if flag in ("-f", "--values", "--set-file")]
+    contents = [hashlib.sha256(p.read_bytes()).hexdigest() for p in referenced if p.is_file()]
+    key = hashlib.sha256(json.dumps([args, stdin, [_fingerprint(p) for p in inputs], contents]).encode()).hexdigest()
     return (key, *_cached(key, lambda: _run_helm(args, stdin)))
 
 

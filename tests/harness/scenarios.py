@@ -70,7 +70,7 @@ AUTH = {
     ),
 }
 
-PLATFORMS = ["rhoai-2.22", "rhoai-2.25", "kserve-0.15"]
+PLATFORMS = ["rhoai-2.22", "rhoai-2.25", "kserve-0.15", "kserve-0.16"]
 
 
 def deep_merge(*layers: dict) -> dict:

@@ -19,7 +19,7 @@ from .paths import REFERENCE_CRDS, SCHEMA
 
 SOURCES = json.loads((SCHEMA / "sources.json").read_text())
 KUBERNETES_VERSIONS: list[str] = SOURCES["kubernetes"]
-KSERVE_UPSTREAM = SOURCES["github.com/kserve/kserve"]
+KSERVE_UPSTREAM, KSERVE_016 = SOURCES["github.com/kserve/kserve"]
 
 # KServe level of each `platform` value -> the CRD set that describes it.
 RHOAI_222 = "rhoai-2.22"
@@ -29,6 +29,7 @@ CRD_SET_OF_PLATFORM = {
     "rhoai-2.24": KSERVE_UPSTREAM,
     "rhoai-2.25": KSERVE_UPSTREAM,
     "kserve-0.15": KSERVE_UPSTREAM,
+    "kserve-0.16": KSERVE_016,
 }
 KSERVE_GROUP = "serving.kserve.io"
 
@@ -47,7 +48,7 @@ def rhoai_222_available() -> bool:
 
 @functools.cache
 def _crd_set(name: str) -> dict[str, dict]:
-    if name == KSERVE_UPSTREAM:
+    if name != RHOAI_222:
         folder = SCHEMA / "kserve" / name
         return {p.name: json.loads(p.read_text()) for p in folder.glob("*.json")}
     folder = REFERENCE_CRDS / name

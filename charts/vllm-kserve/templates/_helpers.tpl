@@ -19,11 +19,16 @@ name is also its URL host and the model name clients send; `fullnameOverride` re
 {{- default (include "vllm-kserve.fullname" .) .Values.inferenceService.name -}}
 {{- end -}}
 
-{{/* servingRuntime.name -> (multi-node on OpenShift AI: vllm-multinode-runtime) -> isvcName */}}
+{{/*
+servingRuntime.useExisting -> servingRuntime.name -> (multi-node on OpenShift AI:
+vllm-multinode-runtime) -> isvcName
+*/}}
 {{- define "vllm-kserve.runtimeName" -}}
-{{- if .Values.servingRuntime.name -}}
+{{- if .Values.servingRuntime.useExisting -}}
+{{- .Values.servingRuntime.useExisting -}}
+{{- else if .Values.servingRuntime.name -}}
 {{- .Values.servingRuntime.name -}}
-{{- else if and (include "vllm-kserve.multiNode" .) (hasPrefix "rhoai-" .Values.platform) -}}
+{{- else if and (include "vllm-kserve.multiNode" .) (include "vllm-kserve.openShiftAI" .) -}}
 vllm-multinode-runtime
 {{- else -}}
 {{- include "vllm-kserve.isvcName" . -}}
@@ -58,19 +63,88 @@ app.kubernetes.io/part-of: vllm-kserve
 {{- if eq .Values.servingTopology "multiNode" }}true{{ end -}}
 {{- end -}}
 
-{{/* "true" in Serverless (Knative) mode */}}
+{{/* "true" in Serverless (Knative) mode, whichever of its names deploymentMode uses */}}
 {{- define "vllm-kserve.serverless" -}}
-{{- if eq .Values.deploymentMode "Serverless" }}true{{ end -}}
+{{- if has .Values.deploymentMode (list "Serverless" "Knative") }}true{{ end -}}
+{{- end -}}
+
+{{/* "true" on OpenShift AI, whose controllers add routes, auth proxies and Ray TLS */}}
+{{- define "vllm-kserve.openShiftAI" -}}
+{{- if hasPrefix "rhoai-" .Values.platform }}true{{ end -}}
+{{- end -}}
+
+{{/* The deployment mode spelled the way the targeted KServe level names it (0.16 renamed them). */}}
+{{- define "vllm-kserve.deploymentMode" -}}
+{{- $serverless := include "vllm-kserve.serverless" . -}}
+{{- if eq .Values.platform "kserve-0.16" -}}
+{{- ternary "Knative" "Standard" (eq $serverless "true") -}}
+{{- else -}}
+{{- ternary "Serverless" "RawDeployment" (eq $serverless "true") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* imageRegistry -> global.imageRegistry -> "" (keep the registry of each image) */}}
+{{- define "vllm-kserve.registry" -}}
+{{- default (dig "imageRegistry" "" (.Values.global | default dict)) .Values.imageRegistry -}}
+{{- end -}}
+
+{{/*
+An image reference or OCI model location ("host/path..."), with its registry host replaced by the
+mirror registry when one is set. Called with (list $ reference).
+*/}}
+{{- define "vllm-kserve.mirrored" -}}
+{{- $registry := include "vllm-kserve.registry" (index . 0) -}}
+{{- $reference := index . 1 -}}
+{{- if $registry -}}
+{{- printf "%s/%s" $registry (regexReplaceAll "^[^/]+/" $reference "") -}}
+{{- else -}}
+{{- $reference -}}
+{{- end -}}
 {{- end -}}
 
 {{/* image.tag may be a digest: sha256:<hex> renders repository@sha256:<hex> */}}
 {{- define "vllm-kserve.image" -}}
 {{- $tag := toString .Values.image.tag -}}
+{{- $repository := include "vllm-kserve.mirrored" (list . .Values.image.repository) -}}
 {{- if hasPrefix "sha256:" $tag -}}
-{{- printf "%s@%s" .Values.image.repository $tag -}}
+{{- printf "%s@%s" $repository $tag -}}
 {{- else -}}
-{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- printf "%s:%s" $repository $tag -}}
 {{- end -}}
+{{- end -}}
+
+{{/* model.uri, with an oci:// modelcar pulled from the mirror registry when one is set */}}
+{{- define "vllm-kserve.modelUri" -}}
+{{- $uri := toString .Values.model.uri -}}
+{{- if hasPrefix "oci://" $uri -}}
+oci://{{ include "vllm-kserve.mirrored" (list . (trimPrefix "oci://" $uri)) }}
+{{- else -}}
+{{- $uri -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The model family presets of model.toolCalling.preset and vLLM's parser for each. */}}
+{{- define "vllm-kserve.toolCallParsers" -}}
+granite: granite
+hermes: hermes
+llama3: llama3_json
+mistral: mistral
+qwen: hermes
+{{- end -}}
+
+{{/* vLLM arguments the chart derives from values, placed before model.args. */}}
+{{- define "vllm-kserve.derivedArgs" -}}
+{{- with .Values.model.toolCalling.preset }}
+- --enable-auto-tool-choice
+- --tool-call-parser={{ get (include "vllm-kserve.toolCallParsers" $ | fromYaml) . }}
+{{- end }}
+{{- if .Values.model.chatTemplate }}
+- --chat-template=/etc/vllm/chat-template/template.jinja
+{{- end }}
+{{- end -}}
+
+{{- define "vllm-kserve.chatTemplateName" -}}
+{{- include "vllm-kserve.dnsLabel" (printf "%s-chat-template" (include "vllm-kserve.isvcName" .)) -}}
 {{- end -}}
 
 {{- define "vllm-kserve.runtimeVersion" -}}
@@ -199,7 +273,7 @@ hash of the whole name, so two long names never collide and renders stay reprodu
 
 {{- define "vllm-kserve.testImage" -}}
 {{- $image := .Values.test.image -}}
-{{- printf "%s:%s" $image.repository (toString $image.tag) -}}
+{{- printf "%s:%s" (include "vllm-kserve.mirrored" (list . $image.repository)) (toString $image.tag) -}}
 {{- with $image.digest }}@{{ . }}{{ end -}}
 {{- end -}}
 

@@ -36,7 +36,7 @@ Ray settings of the multi-node head and workers. On OpenShift AI, odh-model-cont
 Ray TLS certificates these paths name; upstream KServe has nothing that would, so TLS stays off.
 */}}
 {{- define "vllm-kserve.rayEnv" -}}
-{{- if hasPrefix "rhoai-" .Values.platform -}}
+{{- if include "vllm-kserve.openShiftAI" . -}}
 - name: RAY_USE_TLS
   value: "1"
 - name: RAY_TLS_SERVER_CERT
