@@ -34,7 +34,9 @@ CHART_DIR = ROOT / "charts" / "vllm-kserve"
 CHART_SCHEMA = CHART_DIR / "values.schema.json"
 KSERVE_TOOLS = ROOT / "tools" / "kserve"
 
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# Draft-07, which every consumer here reads (kubeconform, Helm, Python's jsonschema) and which
+# checks and validates several times faster than 2020-12 for schemas this large.
+DRAFT = "http://json-schema.org/draft-07/schema#"
 
 # Every Kubernetes kind the chart can render: (apiVersion, kind).
 KUBERNETES_KINDS = [
@@ -140,8 +142,8 @@ def standalone_kind_schema(version: str, api_version: str, kind: str) -> dict:
     raw.pop("$id", None)
     raw.pop("$schema", None)
     names: set[str] = set()
-    schema = rewrite_refs(raw, "#/$defs/", names)
-    schema["$defs"] = closure(names, load_definitions(version), "#/$defs/")
+    schema = rewrite_refs(raw, "#/definitions/", names)
+    schema["definitions"] = closure(names, load_definitions(version), "#/definitions/")
     return {"$schema": DRAFT, **schema}
 
 
@@ -192,9 +194,9 @@ def crd_schemas(crd: dict, definitions: dict) -> dict[str, dict]:
         schema["properties"]["apiVersion"] = {"type": "string", "enum": [api_version]}
         schema["properties"]["kind"] = {"type": "string", "enum": [kind]}
         # The API server checks metadata as an ObjectMeta whatever the CRD says, so do the same.
-        schema["properties"]["metadata"] = {"$ref": f"#/$defs/{OBJECT_META}"}
+        schema["properties"]["metadata"] = {"$ref": f"#/definitions/{OBJECT_META}"}
         schema["required"] = sorted(set(schema.get("required", [])) | {"apiVersion", "kind", "metadata"})
-        schema["$defs"] = closure({OBJECT_META}, definitions, "#/$defs/")
+        schema["definitions"] = closure({OBJECT_META}, definitions, "#/definitions/")
         out[kind_file_name(api_version, kind)] = {"$schema": DRAFT, **schema}
     return out
 

@@ -59,7 +59,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from tests.test_bad_inputs import BAD_INPUTS
 
     folder = os.environ.get(render_module.CACHE_ENV)
-    renders = len(list(Path(folder).glob("*.json"))) if folder and Path(folder).is_dir() else 0
+    cached = list(Path(folder).glob("*.json")) if folder and Path(folder).is_dir() else []
+    renders = len([p for p in cached if not p.name.endswith(render_module.VALIDATION_SUFFIX + ".json")])
     terminalreporter.write_sep("-", "coverage")
     terminalreporter.write_line(
         f"option matrix: {len(MATRIX)} combinations ({len(VALID)} render, {len(INVALID)} refused); "

@@ -1,8 +1,8 @@
 """Every combination of storage, accelerator, topology/mode, auth and platform.
 
-A valid combination must render, pass the strict schemas of its KServe level and both Kubernetes
-versions (inside `render`), and carry each choice to the field the platform reads. An invalid one
-must fail with the message of every rule it breaks.
+A valid combination must render and pass the strict schemas of its KServe level and both Kubernetes
+versions (checked inside `render`); each test below then checks that one choice reached the field
+the platform reads. An invalid combination must fail with the message of every rule it breaks.
 """
 
 import json
@@ -12,21 +12,23 @@ import pytest
 from tests.harness.render import render, render_error
 from tests.harness.scenarios import AUTH, INVALID, OCI_MODEL, PVC_MODEL, VALID, Combo
 
+combinations = pytest.mark.parametrize("combo", VALID, ids=lambda c: c.id)
+
+
+def objects(combo: Combo):
+    docs = render(combo.values)
+    isvc = docs.get("InferenceService", "my-vllm")
+    return docs, isvc, docs.get("ServingRuntime"), isvc["spec"]["predictor"]
+
 
 def test_the_matrix_covers_both_outcomes():
     assert len(VALID) > 100 and len(INVALID) > 20
 
 
-@pytest.mark.parametrize("combo", VALID, ids=lambda c: c.id)
-def test_valid_combination_renders_what_it_asks_for(combo: Combo):
-    docs = render(combo.values)
-    isvc = docs.get("InferenceService", "my-vllm")
-    runtime = docs.get("ServingRuntime")
-    predictor = isvc["spec"]["predictor"]
+@combinations
+def test_storage_reaches_the_model(combo: Combo):
+    _, _, _, predictor = objects(combo)
     model = predictor["model"]
-    annotations = isvc["metadata"]["annotations"]
-
-    # storage
     if combo.storage == "s3":
         assert model["storage"] == {"key": "my-s3-connection", "path": "models/granite"}
         assert "storageUri" not in model
@@ -34,41 +36,54 @@ def test_valid_combination_renders_what_it_asks_for(combo: Combo):
         assert model["storageUri"] == {"oci": OCI_MODEL, "pvc": PVC_MODEL}[combo.storage]
         assert "storage" not in model
 
-    # accelerator: image, resources, dashboard hint
-    container = runtime["spec"]["containers"][0]
-    assert container["image"] == f"quay.io/modh/vllm:{combo.image_tag}"
+
+@combinations
+def test_accelerator_reaches_image_resources_placement_and_dashboard(combo: Combo):
+    _, _, runtime, predictor = objects(combo)
+    assert runtime["spec"]["containers"][0]["image"] == f"quay.io/modh/vllm:{combo.image_tag}"
     gpus_per_pod = "2" if combo.multi_node else "1"
     for section in ("requests", "limits"):
-        accelerators = {k: v for k, v in model["resources"][section].items() if k not in ("cpu", "memory")}
-        expected = {combo.accelerator_resource: gpus_per_pod} if combo.accelerator_resource else {}
-        assert accelerators == expected
+        accelerators = {k: v for k, v in predictor["model"]["resources"][section].items() if k not in ("cpu", "memory")}
+        assert accelerators == ({combo.accelerator_resource: gpus_per_pod} if combo.accelerator_resource else {})
     hint = runtime["metadata"]["annotations"].get("opendatahub.io/recommended-accelerators")
     assert hint == (json.dumps([combo.accelerator_resource]) if combo.accelerator_resource else None)
     tolerated = [t["key"] for t in predictor.get("tolerations", [])]
     assert tolerated == ([combo.accelerator_resource] if combo.accelerator_resource else [])
 
-    # topology and mode, named the way the platform names them
+
+@combinations
+def test_mode_is_named_the_way_the_platform_names_it(combo: Combo):
+    _, isvc, _, predictor = objects(combo)
+    annotations = isvc["metadata"]["annotations"]
     modes = ("Knative", "Standard") if combo.platform == "kserve-0.16" else ("Serverless", "RawDeployment")
     assert annotations["serving.kserve.io/deploymentMode"] == modes[0 if combo.serverless else 1]
     assert ("sidecar.istio.io/inject" in annotations) == (combo.serverless and combo.platform.startswith("rhoai-"))
     assert ("deploymentStrategy" in predictor) == (not combo.serverless)
+
+
+@combinations
+def test_topology_shapes_runtime_and_workers(combo: Combo):
+    _, isvc, runtime, predictor = objects(combo)
+    annotations = isvc["metadata"]["annotations"]
     if combo.multi_node:
         assert predictor["workerSpec"]["pipelineParallelSize"] == 3
         assert predictor["workerSpec"]["tensorParallelSize"] == 2
         assert runtime["spec"]["workerSpec"]["containers"][0]["name"] == "worker-container"
         assert annotations["serving.kserve.io/autoscalerClass"] == ("external" if combo.platform == "rhoai-2.22" else "none")
         expected_runtime = "vllm-multinode-runtime" if combo.platform.startswith("rhoai-") else "my-vllm"
-        assert runtime["metadata"]["name"] == model["runtime"] == expected_runtime
-        worker_tolerations = [t["key"] for t in predictor["workerSpec"].get("tolerations", [])]
-        assert worker_tolerations == tolerated
+        assert runtime["metadata"]["name"] == predictor["model"]["runtime"] == expected_runtime
+        assert predictor["workerSpec"].get("tolerations") == predictor.get("tolerations")
     else:
         assert "workerSpec" not in predictor and "workerSpec" not in runtime["spec"]
         assert "serving.kserve.io/autoscalerClass" not in annotations
-        assert runtime["metadata"]["name"] == model["runtime"] == "my-vllm"
+        assert runtime["metadata"]["name"] == predictor["model"]["runtime"] == "my-vllm"
 
-    # auth
+
+@combinations
+def test_auth_creates_exactly_the_accounts_tokens_and_bindings(combo: Combo):
+    docs, isvc, _, _ = objects(combo)
     _, created, tokens, bindings = AUTH[combo.auth]
-    assert (annotations.get("security.opendatahub.io/enable-auth") == "true") == (combo.auth != "off")
+    assert (isvc["metadata"]["annotations"].get("security.opendatahub.io/enable-auth") == "true") == (combo.auth != "off")
     assert sorted((d["metadata"]["namespace"], d["metadata"]["name"]) for d in docs.all("ServiceAccount")) == sorted(created)
     assert sorted((d["metadata"]["namespace"], d["metadata"]["name"]) for d in docs.all("Secret")) == sorted(tokens)
     assert len(docs.all("RoleBinding")) == bindings

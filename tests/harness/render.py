@@ -15,13 +15,13 @@ workers, keyed by the helm binary, the chart's files and the arguments.
 
 from __future__ import annotations
 
-import copy
+import fcntl
+import functools
 import hashlib
 import json
 import os
 import subprocess
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,8 +39,6 @@ CACHE_ENV = "VLLM_KSERVE_RENDER_CACHE"
 NAIVE = bool(os.environ.get("VLLM_KSERVE_NAIVE_RENDER"))
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Counts for `make bench` and the session summary: how many renders were asked for and made.
-STATS: Counter = Counter()
 
 
 class HelmError(Exception):
@@ -102,9 +100,14 @@ def _binary_fingerprint(path: Path) -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+@functools.cache
+def _default_platform() -> str:
+    return yaml.load((CHART / "values.yaml").read_text(), Loader=LOADER)["platform"]
+
+
 def effective_platform(values_files=(), values: dict | None = None, sets=()) -> str:
     """The `platform` value helm will see, for choosing the KServe schema set."""
-    platform = yaml.load((CHART / "values.yaml").read_text(), Loader=LOADER)["platform"]
+    platform = _default_platform()
     for path in values_files:
         platform = (yaml.load(Path(path).read_text(), Loader=LOADER) or {}).get("platform", platform)
     if values and "platform" in values:
@@ -123,7 +126,7 @@ def helm_template_args(values: dict | None, sets, values_files, *, helm: str, ch
         args += ["--values", str(path)]
     values_text = None
     if values:
-        values_text = yaml.safe_dump(values, sort_keys=True)
+        values_text = json.dumps(values, sort_keys=True)  # JSON is YAML, and much faster to write
         args += ["--values", "-"]
     for item in sets:
         args += ["--set", item]
@@ -131,23 +134,27 @@ def helm_template_args(values: dict | None, sets, values_files, *, helm: str, ch
 
 
 def _run_helm(args: list[str], stdin: str | None) -> tuple[int, str, str]:
-    STATS["helm processes"] += 1
     result = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False)
     return result.returncode, result.stdout, result.stderr
 
 
-def _cached(key: str, compute):
+def _cached(name: str, compute):
+    """compute(), or what it returned earlier in this run in any worker (JSON round-tripped)."""
     folder = os.environ.get(CACHE_ENV)
     if not folder or NAIVE:
-        return compute()
-    path = Path(folder) / f"{key}.json"
+        return json.loads(json.dumps(compute()))
+    path = Path(folder) / f"{name}.json"
     if path.exists():
-        STATS["renders reused"] += 1
-        return tuple(json.loads(path.read_text()))
-    result = compute()
-    with tempfile.NamedTemporaryFile("w", dir=folder, delete=False) as handle:
-        json.dump(result, handle)
-    os.replace(handle.name, path)  # atomic, so parallel workers never read half a file
+        return json.loads(path.read_text())
+    # one worker computes, the others wait for its result instead of repeating the work
+    with open(Path(folder) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return json.loads(path.read_text())
+        result = compute()
+        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False) as handle:
+            json.dump(result, handle)
+        os.replace(handle.name, path)  # atomic: readers outside the lock never see half a file
     return result
 
 
@@ -170,7 +177,6 @@ def run_helm_template(values=None, sets=(), values_files=(), *, helm="helm", cha
     """(key, returncode, stdout, stderr) of one `helm template`, memoised for the run."""
     args, stdin = helm_template_args(values, sets, values_files, helm=helm, chart=chart, release=release,
                                      namespace=namespace, kube_version=kube_version, extra=list(extra))
-    STATS["renders asked"] += 1
     inputs = [chart, BIN / helm, *map(Path, values_files)]
     # files named inside `extra` (-f x.yaml, --set-file k=x) count by content, not by name
     referenced = [Path(value.split("=", 1)[-1]) for flag, value in zip(extra, list(extra)[1:])
@@ -178,6 +184,9 @@ def run_helm_template(values=None, sets=(), values_files=(), *, helm="helm", cha
     contents = [hashlib.sha256(p.read_bytes()).hexdigest() for p in referenced if p.is_file()]
     key = hashlib.sha256(json.dumps([args, stdin, [_fingerprint(p) for p in inputs], contents]).encode()).hexdigest()
     return (key, *_cached(key, lambda: _run_helm(args, stdin)))
+
+
+VALIDATION_SUFFIX = ".problems"
 
 
 def parse(manifest: str) -> list[dict]:
@@ -195,16 +204,17 @@ def render(values: dict | None = None, sets=(), values_files=(), *, helm="helm",
         raise HelmError(args, code, err)
     if key not in _PARSED or NAIVE:
         docs = parse(out)
-        problems = schemas.validate_documents(docs, effective_platform(values_files, values, sets))
-        _PARSED[key] = (docs, problems)
-    docs, problems = _PARSED[key]
+        platform = effective_platform(values_files, values, sets)
+        problems = _cached(key + VALIDATION_SUFFIX, lambda: schemas.validate_documents(docs, platform))
+        _PARSED[key] = (json.dumps(docs), problems)
+    docs_json, problems = _PARSED[key]
     if validate and problems:
         raise SchemaError("rendered objects break their schemas:\n  " + "\n  ".join(problems))
-    return Docs(copy.deepcopy(docs), out)
+    return Docs(json.loads(docs_json), out)  # a fresh copy: tests may change what they get
 
 
-# Parsed documents and their schema problems, per render key, for this process.
-_PARSED: dict[str, tuple[list[dict], list[str]]] = {}
+# Parsed documents (as JSON, cheap to copy) and their schema problems, per render key, for this process.
+_PARSED: dict[str, tuple[str, list[str]]] = {}
 
 
 def render_error(values: dict | None = None, sets=(), values_files=(), **kwargs) -> str:
