@@ -63,6 +63,10 @@ test: tools venv ## Run every test (pytest -n auto); PYTEST_ARGS adds pytest opt
 	  echo "pytest collected no tests: an empty run proves nothing, so it counts as an error" >&2; exit 1; \
 	fi; exit $$rc
 
+.PHONY: package
+package: tools ## Package the chart into dist/vllm-kserve-<version>.tgz
+	@mkdir -p dist && helm package $(CHART) --destination dist
+
 .PHONY: bench
 bench: tools venv ## Measure render speed and suite time; prints and writes .cache/bench-report.md
 	@$(PYTHON) -m tests.bench

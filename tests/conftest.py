@@ -47,11 +47,27 @@ def control_plane():
 
 
 @pytest.fixture(scope="session")
+def kserve_controller(control_plane):
+    """The control plane's state once KServe's controller and webhooks run on its upstream level."""
+    try:
+        return cluster_module.ensure_kserve()
+    except cluster_module.ClusterError as error:
+        pytest.fail(f"KServe's controller did not start: {error}")
+
+
+@pytest.fixture(scope="session")
 def kube(control_plane):
-    """A factory of clients for the API server of a platform: kube("rhoai-2.22")."""
+    """A factory of clients for the API server of a platform: kube("rhoai-2.22"). A level the
+    control plane does not run yet is started on first use."""
     from tests.harness.kube import context_for
 
-    return lambda platform="rhoai-2.22": Kube(context_for(platform))
+    def client(platform="rhoai-2.22"):
+        context = context_for(platform)
+        if context not in control_plane["levels"]:
+            cluster_module.ensure_level(context)
+        return Kube(context)
+
+    return client
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

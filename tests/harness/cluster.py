@@ -1,9 +1,12 @@
 """A real Kubernetes control plane on 127.0.0.1, built from pinned Go modules: etcd, and one
 kube-apiserver plus kube-controller-manager per KServe API level (each with that level's CRDs,
-sharing etcd under its own key prefix). No kubelet, scheduler or KServe controller: objects are
-stored, validated, defaulted, authorised and garbage-collected for real, but no pod ever runs.
+sharing etcd under its own key prefix), and on the upstream KServe 0.15 level KServe's own
+controller and admission webhooks. No kubelet or scheduler: objects are stored, validated,
+defaulted, reconciled, authorised and garbage-collected for real, but no pod ever runs.
 
-    python3 -m tests.harness.cluster up       start (or confirm it is running), print the kubeconfig
+    python3 -m tests.harness.cluster up [--with-kserve]
+                                              start (or confirm it is running), print the kubeconfig;
+                                              --with-kserve also starts KServe's controller
     python3 -m tests.harness.cluster down     stop every process and drop the cluster's data
     python3 -m tests.harness.cluster status   say what runs
 
@@ -13,8 +16,11 @@ Standard library only, plus the openssl command for certificates. All state live
 
 from __future__ import annotations
 
+import base64
+import concurrent.futures
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import signal
@@ -23,6 +29,7 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +43,10 @@ KUBECONFIG = STATE / "kubeconfig"
 STATE_FILE = STATE / "cluster.json"
 LOCK_FILE = STATE.parent / f"{STATE.name}.lock"
 KSERVE_TOOLS = ROOT / "tools" / "kserve"
-BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"]
+BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "kserve-manager"]
+# The level the KServe controller (built from KServe v0.15.2) reconciles.
+KSERVE_LEVEL = "kserve-0.15"
+KNATIVE_SERVICE_CRD = "config/core/300-resources/service.yaml"
 KUBERNETES_VERSION = "v1.36.3"
 CRD_FILES = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
 # Controllers that matter without nodes: tokens for legacy token Secrets, the default
@@ -63,24 +73,20 @@ class Level:
 
 # Upstream levels: context name -> KServe module version whose CRDs it serves.
 UPSTREAM_LEVELS = {"kserve-0.15": "v0.15.2", "kserve-0.16": "v0.16.0"}
+# Levels `up` starts; the others start on first use (ensure_level), keeping a cold start short.
+BASE_LEVELS = ("rhoai-2.22", "kserve-0.15")
 
 
+@functools.cache
 def levels() -> list[Level]:
     """The KServe levels this machine can serve: upstream ones from the Go module, OpenShift AI 2.22
     from the shared reference folder when it is there."""
     found = []
     if (REFERENCE_CRDS / "rhoai-2.22").is_dir():
         found.append(Level("rhoai-2.22", REFERENCE_CRDS / "rhoai-2.22"))
-    found += [Level(name, kserve_crd_dir(version)) for name, version in UPSTREAM_LEVELS.items()]
+    found += [Level(name, module_dir(f"github.com/kserve/kserve@{version}") / "config" / "crd" / "full")
+              for name, version in UPSTREAM_LEVELS.items()]
     return found
-
-
-def kserve_crd_dir(version: str) -> Path:
-    result = subprocess.run(["go", "mod", "download", "-json", f"github.com/kserve/kserve@{version}"], cwd=KSERVE_TOOLS,
-                            capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise ClusterError(f"cannot fetch the KServe module for its CRDs:\n{result.stderr}")
-    return Path(json.loads(result.stdout)["Dir"]) / "config" / "crd" / "full"
 
 
 def log(message: str) -> None:
@@ -129,10 +135,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(name: str, args: list[str]) -> int:
+def start(name: str, args: list[str], env: dict[str, str] | None = None) -> int:
     handle = open(STATE / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
     process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               start_new_session=True, cwd=STATE)
+                               start_new_session=True, cwd=STATE, env=env)
     return process.pid
 
 
@@ -275,14 +281,17 @@ def _start(state: dict) -> None:
     ])
     state["ports"]["etcd"] = etcd_client
     wait_ready(f"http://127.0.0.1:{etcd_client}/health", "etcd", state["pids"]["etcd"])
+    start_levels(state, [level for level in levels() if level.name in BASE_LEVELS])
 
-    servers = {}
-    for level in levels():
+
+def start_levels(state: dict, wanted: list[Level]) -> None:
+    """Add an API server and a controller manager for each level, with the level's CRDs."""
+    for level in wanted:
         port = free_port()
         name = f"kube-apiserver-{level.name}"
         state["pids"][name] = start(name, [
             str(BIN / "kube-apiserver"),
-            "--etcd-servers", f"http://127.0.0.1:{etcd_client}", "--etcd-prefix", f"/registry-{level.name}",
+            "--etcd-servers", f"http://127.0.0.1:{state['ports']['etcd']}", "--etcd-prefix", f"/registry-{level.name}",
             "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", str(port),
             "--tls-cert-file", str(PKI / "apiserver.crt"), "--tls-private-key-file", str(PKI / "apiserver.key"),
             "--client-ca-file", str(PKI / "ca.crt"), "--authorization-mode", "RBAC",
@@ -291,18 +300,20 @@ def _start(state: dict) -> None:
             "--service-account-signing-key-file", str(PKI / "sa.key"),
             "--service-cluster-ip-range", "10.0.0.0/24", "--allow-privileged=false",
             "--endpoint-reconciler-type", "none", "--cert-dir", str(STATE / level.name),
+            # request fairness and profiling matter to busy shared clusters, not to this one
+            "--enable-priority-and-fairness=false", "--profiling=false",
         ])
         state["ports"][name] = port
-        servers[level.name] = port
         state["levels"].append(level.name)
+    servers = {name: state["ports"][f"kube-apiserver-{name}"] for name in state["levels"]}
 
     context = admin_context()
-    for level in levels():
+    for level in wanted:
         name = f"kube-apiserver-{level.name}"
         wait_ready(f"https://127.0.0.1:{servers[level.name]}/readyz", name, state["pids"][name], context=context)
     write_kubeconfig(KUBECONFIG, servers, "admin", current=state["levels"][0])
 
-    for level in levels():
+    for level in wanted:
         name = f"kube-controller-manager-{level.name}"
         config = STATE / f"{name}.kubeconfig"
         write_kubeconfig(config, {level.name: servers[level.name]}, "controller-manager", current=level.name)
@@ -311,31 +322,178 @@ def _start(state: dict) -> None:
             "--kubeconfig", str(config), "--authentication-kubeconfig", str(config),
             "--authorization-kubeconfig", str(config),
             "--bind-address", "127.0.0.1", "--secure-port", str(free_port()), "--leader-elect=false",
-            "--controllers", CONTROLLERS, "--use-service-account-credentials=false",
+            "--controllers", CONTROLLERS, "--use-service-account-credentials=true",
             "--service-account-private-key-file", str(PKI / "sa.key"), "--root-ca-file", str(PKI / "ca.crt"),
             "--cert-dir", str(STATE / f"kcm-{level.name}"),
         ])
-        kubectl("create", "-f", ",".join(str(level.crd_dir / f) for f in CRD_FILES), context=level.name)
-    for level in levels():
-        for crd in (f"{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in CRD_FILES):
-            wait_established(crd, level.name)
-        # the namespace controller and the token controller must be live before tests lean on them
-        deadline = time.monotonic() + 30
-        while kubectl("get", "serviceaccount", "default", "-n", "default", context=level.name, check=False).returncode:
-            name = f"kube-controller-manager-{level.name}"
-            if not alive(state["pids"][name]) or time.monotonic() > deadline:
-                raise ClusterError(f"{name} did not create the default ServiceAccount; see its log:\n{tail(name)}")
-            time.sleep(0.2)
+
+    # each level gets its CRDs at the same time
+    with concurrent.futures.ThreadPoolExecutor(len(wanted)) as pool:
+        for done in [pool.submit(prepare_level, level, state) for level in wanted]:
+            done.result()
+
+
+def ensure_level(name: str) -> dict:
+    """Add the API server of a KServe level that the base control plane does not run."""
+    with open(LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = read_state()
+        if not state or not all(alive(pid) for pid in state["pids"].values()):
+            raise ClusterError("the local control plane is not running (make cluster-up)")
+        if name not in state["levels"]:
+            [level] = [lv for lv in levels() if lv.name == name]
+            started = time.monotonic()
+            try:
+                start_levels(state, [level])
+            finally:
+                STATE_FILE.write_text(json.dumps(state, indent=2))
+            state.setdefault("level_seconds_to_ready", {})[name] = round(time.monotonic() - started, 1)
+            STATE_FILE.write_text(json.dumps(state, indent=2))
+        return state
+
+
+def prepare_level(level: Level, state: dict) -> None:
+    kubectl("create", "-f", ",".join(str(level.crd_dir / f) for f in CRD_FILES), context=level.name)
+    for crd in (f"{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in CRD_FILES):
+        wait_established(crd, level.name)
+    # the ServiceAccount controller must be live before tests lean on it
+    name = f"kube-controller-manager-{level.name}"
+    deadline = time.monotonic() + 30
+    while api_get(level.name, "/api/v1/namespaces/default/serviceaccounts/default") is None:
+        if not alive(state["pids"][name]) or time.monotonic() > deadline:
+            raise ClusterError(f"{name} did not create the default ServiceAccount; see its log:\n{tail(name)}")
+        time.sleep(0.2)
+
+
+@functools.cache
+def module_dir(module: str) -> Path:
+    """Where the Go module cache holds `module` (at the version tools/kserve pins, unless `module@version`)."""
+    result = subprocess.run(["go", "mod", "download", "-json", module], cwd=KSERVE_TOOLS,
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise ClusterError(f"cannot fetch {module}:\n{result.stderr}")
+    return Path(json.loads(result.stdout)["Dir"])
+
+
+def webhook_configurations(port: int) -> str:
+    """KServe's admission webhooks, called at https://127.0.0.1:<port> with our CA."""
+    ca = base64.b64encode((PKI / "ca.crt").read_bytes()).decode()
+
+    def hook(name, path, resources, group, version, operations, extra=""):
+        return (f"  - name: {name}\n    admissionReviewVersions: [v1]\n    sideEffects: None\n    failurePolicy: Fail\n"
+                f"    clientConfig:\n      url: https://127.0.0.1:{port}{path}\n      caBundle: {ca}\n"
+                f"    rules:\n      - apiGroups: [\"{group}\"]\n        apiVersions: [{version}]\n"
+                f"        operations: [{operations}]\n        resources: [{resources}]\n{extra}")
+
+    pods_only = ("    objectSelector:\n      matchExpressions:\n"
+                 "        - {key: serving.kserve.io/inferenceservice, operator: Exists}\n")
+    return (
+        "apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\n"
+        "metadata:\n  name: vllm-kserve-local-kserve\nwebhooks:\n"
+        + hook("inferenceservice.kserve-webhook-server.defaulter", "/mutate-serving-kserve-io-v1beta1-inferenceservice",
+               "inferenceservices", "serving.kserve.io", "v1beta1", "CREATE, UPDATE")
+        + hook("inferenceservice.kserve-webhook-server.pod-mutator", "/mutate-pods", "pods", "", "v1", "CREATE", pods_only)
+        + "---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\n"
+        "metadata:\n  name: vllm-kserve-local-kserve\nwebhooks:\n"
+        + hook("inferenceservice.kserve-webhook-server.validator", "/validate-serving-kserve-io-v1beta1-inferenceservice",
+               "inferenceservices", "serving.kserve.io", "v1beta1", "CREATE, UPDATE")
+        + hook("servingruntime.kserve-webhook-server.validator", "/validate-serving-kserve-io-v1alpha1-servingruntime",
+               "servingruntimes", "serving.kserve.io", "v1alpha1", "CREATE, UPDATE")
+    )
+
+
+def start_kserve(state: dict, servers: dict[str, int]) -> None:
+    """KServe's controller and webhooks on the upstream level, with Knative's Service CRD beside them
+    so Serverless InferenceServices reconcile into Knative Services (no Knative controller runs)."""
+    level = KSERVE_LEVEL
+    kserve = module_dir("github.com/kserve/kserve") / "config"
+    # the controller also reads ClusterStorageContainers and, when deleting, TrainedModels
+    kubectl("create", "-f", str(module_dir("knative.dev/serving") / KNATIVE_SERVICE_CRD),
+            "-f", str(kserve / "crd" / "full" / "serving.kserve.io_clusterstoragecontainers.yaml"),
+            "-f", str(kserve / "crd" / "full" / "serving.kserve.io_trainedmodels.yaml"), context=level)
+    wait_established("services.serving.knative.dev", level)
+    wait_established("clusterstoragecontainers.serving.kserve.io", level)
+    wait_established("trainedmodels.serving.kserve.io", level)
+    # upstream's default storage initializer, which serves hf://, s3:// and friends
+    kubectl("create", "-f", str(kserve / "storagecontainers" / "default.yaml"), context=level)
+    # KServe reads Knative's autoscaler settings before it writes a Knative Service
+    kubectl("create", "namespace", "knative-serving", context=level)
+    kubectl("create", "-f", str(module_dir("knative.dev/serving") / "config" / "core" / "configmaps" / "autoscaler.yaml"),
+            context=level)
+    kubectl("create", "namespace", "kserve", context=level)
+    kubectl("create", "-f", str(kserve / "configmap" / "inferenceservice.yaml"), context=level)
+    certs = STATE / "kserve-webhook"
+    certs.mkdir(exist_ok=True)
+    (certs / "tls.crt").write_bytes((PKI / "apiserver.crt").read_bytes())  # its SANs include 127.0.0.1
+    (certs / "tls.key").write_bytes((PKI / "apiserver.key").read_bytes())
+    config = STATE / "kserve-manager.kubeconfig"
+    write_kubeconfig(config, {level: servers[level]}, "admin", current=level)
+    webhook_port, probe_port = free_port(), free_port()
+    name = "kserve-manager"
+    state["pids"][name] = start(name, [
+        str(BIN / "kserve-manager"), "--kubeconfig", str(config), "--webhook-port", str(webhook_port),
+        "--cert-dir", str(certs), "--health-probe-addr", f"127.0.0.1:{probe_port}",
+    ], env={**os.environ, "POD_NAMESPACE": "kserve"})
+    state["ports"][name] = webhook_port
+    wait_ready(f"http://127.0.0.1:{probe_port}/readyz", name, state["pids"][name])
+    kubectl("create", "-f", "-", input=webhook_configurations(webhook_port), context=level)
+
+
+def api_get(context: str, path: str) -> dict | None:
+    """GET from a level's API server as the admin (None for 404): cheaper than a kubectl process
+    when polling while the machine's two cores are busy starting servers."""
+    port = read_kubeconfig_ports()[context]
+    try:
+        with urllib.request.urlopen(f"https://127.0.0.1:{port}{path}", timeout=5, context=admin_context()) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise
+
+
+def read_kubeconfig_ports() -> dict[str, int]:
+    ports = {}
+    current = None
+    for line in KUBECONFIG.read_text().splitlines():
+        if line.startswith("- name: "):
+            current = line.removeprefix("- name: ")
+        elif "server: https://127.0.0.1:" in line and current:
+            ports[current] = int(line.rsplit(":", 1)[1])
+    return ports
 
 
 def wait_established(crd: str, context: str, timeout: float = 60) -> None:
     """Poll the CRD's Established condition (kubectl wait fails while a new CRD has no status yet)."""
     deadline = time.monotonic() + timeout
-    jsonpath = '{.status.conditions[?(@.type=="Established")].status}'
-    while kubectl("get", "crd", crd, "-o", f"jsonpath={jsonpath}", context=context, check=False).stdout != "True":
+    while True:
+        found = api_get(context, f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{crd}") or {}
+        conditions = (found.get("status") or {}).get("conditions") or []
+        if any(c["type"] == "Established" and c["status"] == "True" for c in conditions):
+            return
         if time.monotonic() > deadline:
             raise ClusterError(f"the CRD {crd} was not established on {context} within {timeout:.0f}s")
         time.sleep(0.2)
+
+
+def ensure_kserve() -> dict:
+    """Start KServe's controller and webhooks on the running control plane unless they run already."""
+    with open(LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = read_state()
+        if not state or not all(alive(pid) for pid in state["pids"].values()):
+            raise ClusterError("the local control plane is not running (make cluster-up)")
+        if "kserve-manager" not in state["pids"]:
+            started = time.monotonic()
+            servers = {level: state["ports"][f"kube-apiserver-{level}"] for level in state["levels"]}
+            try:
+                start_kserve(state, servers)
+            except BaseException:
+                stop_pids([state["pids"].pop("kserve-manager")] if "kserve-manager" in state["pids"] else [], grace=1)
+                raise
+            state["kserve_seconds_to_ready"] = round(time.monotonic() - started, 1)
+            STATE_FILE.write_text(json.dumps(state, indent=2))
+        return state
 
 
 def _stop(state: dict) -> None:
@@ -382,6 +540,11 @@ def main(argv: list[str]) -> int:
             state = up()
             log("the local control plane was already running" if was_running
                 else f"==> local control plane ready in {state['seconds_to_ready']}s")
+            if "--with-kserve" in argv:
+                had_kserve = "kserve-manager" in state["pids"]
+                state = ensure_kserve()
+                if not had_kserve:
+                    log(f"==> KServe controller and webhooks ready in {state['kserve_seconds_to_ready']}s")
             log(status())
         elif command == "down":
             down()
@@ -394,6 +557,8 @@ def main(argv: list[str]) -> int:
     except ClusterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader (say, `| head`) has seen enough
+        return 0
     return 0
 
 

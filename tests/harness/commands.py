@@ -58,7 +58,8 @@ def as_template(argv: list[str], chart: Path) -> tuple[str, list[str]]:
         arg = rest[i]
         if arg.startswith("-"):
             flags.append(arg)
-            if "=" not in arg and arg in ("--set", "--set-string", "--values", "-f", "--namespace", "-n", "--version"):
+            if "=" not in arg and arg in ("--set", "--set-string", "--set-file", "--values", "-f", "--namespace", "-n",
+                                          "--version", "--keyring"):
                 flags.append(rest[i + 1])
                 i += 1
         else:
@@ -67,15 +68,17 @@ def as_template(argv: list[str], chart: Path) -> tuple[str, list[str]]:
     if len(positional) != 2:
         raise ValueError(f"expected a release name and a chart in {argv}, got {positional}")
     release, _chart_reference = positional
-    # --version picks a chart version from a repository; the local chart is the version under test.
+    # Flags about fetching a chart (its version, signature, transport) do not apply to the local chart.
     cleaned = []
     skip = False
     for flag in flags:
         if skip:
             skip = False
             continue
-        if flag == "--version":
+        if flag in ("--version", "--keyring"):
             skip = True
+            continue
+        if flag in ("--verify", "--plain-http"):
             continue
         cleaned.append(flag)
     return release, cleaned

@@ -3,8 +3,16 @@ module vllm-kserve.invalid/tools/kserve
 go 1.26.0
 
 // The KServe controller that reconciles what the chart renders (upstream v0.15.2, the base of
-// OpenShift AI 2.23 to 2.25). Its CRDs are also the source of schema/kserve-v0.15.2.
-tool github.com/kserve/kserve/cmd/manager
+// OpenShift AI 2.23 to 2.25), wired by main.go so that it listens on 127.0.0.1 only.
+
+require (
+	github.com/kserve/kserve v0.15.2
+	k8s.io/api v0.32.3
+	k8s.io/client-go v0.32.3
+	knative.dev/serving v0.44.0
+	sigs.k8s.io/controller-runtime v0.19.1
+	sigs.k8s.io/gateway-api v1.2.1
+)
 
 require (
 	cel.dev/expr v0.19.1 // indirect
@@ -59,7 +67,6 @@ require (
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/kedacore/keda/v2 v2.16.1 // indirect
 	github.com/klauspost/compress v1.18.0 // indirect
-	github.com/kserve/kserve v0.15.2 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
 	github.com/mailru/easyjson v0.9.0 // indirect
 	github.com/mitchellh/mapstructure v1.5.0 // indirect
@@ -113,19 +120,14 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	istio.io/api v1.24.2 // indirect
 	istio.io/client-go v1.24.2 // indirect
-	k8s.io/api v0.32.3 // indirect
 	k8s.io/apiextensions-apiserver v0.32.3 // indirect
 	k8s.io/apimachinery v0.32.3 // indirect
-	k8s.io/client-go v0.32.3 // indirect
 	k8s.io/component-helpers v0.32.1 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
 	k8s.io/kube-openapi v0.0.0-20250304201544-e5f78fe3ede9 // indirect
 	k8s.io/utils v0.0.0-20241210054802-24370beab758 // indirect
 	knative.dev/networking v0.0.0-20250117155906-67d1c274ba6a // indirect
 	knative.dev/pkg v0.0.0-20250117084104-c43477f0052b // indirect
-	knative.dev/serving v0.44.0 // indirect
-	sigs.k8s.io/controller-runtime v0.19.1 // indirect
-	sigs.k8s.io/gateway-api v1.2.1 // indirect
 	sigs.k8s.io/json v0.0.0-20241014173422-cfa47c3a1cc8 // indirect
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v4 v4.6.0 // indirect

@@ -1,0 +1,117 @@
+"""Chart distribution servers on 127.0.0.1 for the tests: a classic chart repository (HTTP) and a
+real OCI registry (the CNCF distribution registry, built from its Go module), plus a helm whose
+configuration, cache and registry logins live in a folder of the test's own."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cluster
+from .paths import BIN
+
+
+@contextlib.contextmanager
+def chart_repository(folder: Path):
+    """Serve `folder` over HTTP on 127.0.0.1; yields the base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def oci_registry(state: Path):
+    """A distribution registry on 127.0.0.1 (plain HTTP, filesystem storage); yields host:port."""
+    port, debug = _free_port(), _free_port()
+    state.mkdir(parents=True, exist_ok=True)
+    config = state / "config.yml"
+    config.write_text(
+        "version: 0.1\n"
+        "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+        f"storage:\n  filesystem:\n    rootdirectory: {state / 'data'}\n  delete:\n    enabled: true\n"
+        f"http:\n  addr: 127.0.0.1:{port}\n  debug:\n    addr: 127.0.0.1:{debug}\n"
+    )
+    log = open(state / "registry.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([str(BIN / "registry"), "serve", str(config)], stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the registry did not start:\n{(state / 'registry.log').read_text()}") from None
+                time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@dataclass
+class IsolatedHelm:
+    """helm 4 with its own repositories, cache and registry logins, pointed at the local cluster."""
+
+    home: Path
+    context: str = "rhoai-2.22"
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "KUBECONFIG": str(cluster.KUBECONFIG),
+                "HELM_CONFIG_HOME": str(self.home / "config"), "HELM_CACHE_HOME": str(self.home / "cache"),
+                "HELM_DATA_HOME": str(self.home / "data"),
+                "HELM_REPOSITORY_CONFIG": str(self.home / "config" / "repositories.yaml"),
+                "HELM_REGISTRY_CONFIG": str(self.home / "config" / "registry.json")}
+
+    def __call__(self, *args: str, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        command = [str(BIN / "helm"), *args]
+        if args and args[0] in ("upgrade", "install", "uninstall", "test", "status", "get", "list"):
+            command += ["--kube-context", self.context]
+        result = subprocess.run(command, env=self.env(), cwd=cwd, capture_output=True, text=True, check=False)
+        if check and result.returncode:
+            raise AssertionError(f"`{' '.join(command)}` exited {result.returncode}:\n{result.stderr}{result.stdout}")
+        return result
+
+
+def signing_keyrings(folder: Path) -> tuple[Path, Path, str]:
+    """A throwaway RSA key made with gpg, exported as the legacy keyrings helm reads:
+    (secret keyring, public keyring, key name)."""
+    home = folder / "gnupg"
+    home.mkdir(mode=0o700, parents=True)
+    name = "vllm-kserve test signer <signer@vllm-kserve.invalid>"
+    gpg = ["gpg", "--homedir", str(home), "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
+    subprocess.run([*gpg, "--quick-gen-key", name, "rsa2048", "sign", "never"], check=True, capture_output=True)
+    secret, public = folder / "secring.gpg", folder / "pubring.gpg"
+    secret.write_bytes(subprocess.run([*gpg, "--export-secret-keys"], check=True, capture_output=True).stdout)
+    public.write_bytes(subprocess.run([*gpg, "--export"], check=True, capture_output=True).stdout)
+    return secret, public, name

@@ -1,0 +1,278 @@
+"""KServe in the loop: its own controller (v0.15.2) and admission webhooks, running against the
+local control plane, reconcile what the chart renders into Deployments, HPAs and Knative Services.
+
+The KServe controller serves the upstream KServe 0.15 level, so every ci/ scenario is installed
+there rendered for platform=kserve-0.15 (authentication, an OpenShift AI feature, switched off).
+"""
+
+import json
+import subprocess
+import time
+
+import pytest
+import yaml
+
+from tests.harness import cluster
+from tests.harness.render import render, render_error
+from tests.harness.scenarios import CI_VALUES, deep_merge
+
+pytestmark = pytest.mark.cluster
+
+UPSTREAM = {"platform": "kserve-0.15", "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}}}
+
+
+def upstream_values(path) -> dict:
+    return deep_merge(yaml.safe_load(path.read_text()) or {}, UPSTREAM)
+
+
+def accepted_upstream(path) -> bool:
+    try:
+        render(upstream_values(path))
+        return True
+    except Exception:  # noqa: BLE001 - the chart refusing is the answer
+        return False
+
+
+@pytest.fixture
+def upstream(kube, kserve_controller):
+    client = kube("kserve-0.15")
+    made = []
+
+    def namespace(prefix, labels=None):
+        name = client.create_namespace(prefix)
+        made.append(name)
+        for key, value in (labels or {}).items():
+            client.kubectl("label", "namespace", name, f"{key}={value}")
+        return name
+
+    yield client, namespace
+    for name in made:
+        client.delete_namespace(name)
+
+
+def wait_for(fetch, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = fetch()
+        if found:
+            return found
+        time.sleep(0.25)
+    raise AssertionError(f"KServe did not produce {what} within {timeout}s; kserve-manager log:\n{cluster.tail('kserve-manager')}")
+
+
+def install(client, ns, values, release="my-vllm"):
+    client.helm("upgrade", "-i", release, str(CI_VALUES[0].parents[1]), "-n", ns, "-f", "-", input=json.dumps(values))
+    return render(values, namespace=ns, release=release)
+
+
+def container(pod_spec, name):
+    [found] = [c for c in pod_spec["containers"] if c["name"] == name]
+    return found
+
+
+def expected_args(docs, isvc_name):
+    runtime = docs.get("ServingRuntime")["spec"]["containers"][0]
+    model = docs.get("InferenceService")["spec"]["predictor"]["model"]
+    return [a.replace("{{.Name}}", isvc_name) for a in runtime["args"]] + model.get("args", [])
+
+
+RAW_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("deploymentMode") == "RawDeployment"
+                 and yaml.safe_load(p.read_text()).get("servingTopology") != "multiNode"]
+MULTI_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("servingTopology") == "multiNode"]
+SERVERLESS_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("deploymentMode", "Serverless") == "Serverless"]
+REFUSED_UPSTREAM = [p for p in CI_VALUES if not accepted_upstream(p)]
+
+
+def test_every_scenario_has_a_place_in_the_loop():
+    assert RAW_SCENARIOS and MULTI_SCENARIOS and SERVERLESS_SCENARIOS
+    assert set(RAW_SCENARIOS + MULTI_SCENARIOS + SERVERLESS_SCENARIOS + REFUSED_UPSTREAM) == set(CI_VALUES)
+
+
+@pytest.mark.parametrize("path", RAW_SCENARIOS, ids=lambda p: p.name)
+def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, path):
+    client, namespace = upstream
+    ns = namespace(path.name[:20], {"pod-security.kubernetes.io/warn": "restricted"})
+    values = upstream_values(path)
+    docs = install(client, ns, values)
+    isvc = docs.get("InferenceService")
+    name, predictor = isvc["metadata"]["name"], isvc["spec"]["predictor"]
+    deployment = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the predictor Deployment")
+    pod = deployment["spec"]["template"]["spec"]
+    runtime = docs.get("ServingRuntime")["spec"]
+    main = container(pod, "kserve-container")
+
+    assert main["command"] == runtime["containers"][0]["command"]
+    assert main["args"] == expected_args(docs, name)
+    assert main["resources"] == predictor["model"]["resources"]
+    assert main["securityContext"] == values.get("securityContext", runtime["containers"][0]["securityContext"])
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert main[probe]["httpGet"]["path"] == "/health"
+    env = {e["name"]: e.get("value") for e in main["env"]}
+    assert env["HOME"] == "/cache" and env["VLLM_CACHE_ROOT"].startswith("/cache")
+    assert {"name": "shm", "mountPath": "/dev/shm"} in main["volumeMounts"]
+    shm = next(v for v in pod["volumes"] if v["name"] == "shm")
+    assert shm["emptyDir"]["medium"] == "Memory"
+    assert pod.get("tolerations", []) == predictor.get("tolerations", [])
+    assert pod.get("nodeSelector", {}) == predictor.get("nodeSelector", {})
+    assert pod.get("imagePullSecrets", []) == predictor.get("imagePullSecrets", [])
+
+    assert deployment["spec"]["strategy"]["type"] == predictor["deploymentStrategy"]["type"]
+
+    hpa = wait_for(lambda: client.get("horizontalpodautoscaler", f"{name}-predictor", ns), "the HorizontalPodAutoscaler")
+    assert hpa["spec"]["maxReplicas"] == predictor["maxReplicas"]
+    [metric] = hpa["spec"]["metrics"]
+    assert metric["resource"]["name"] == predictor["scaleMetric"]
+    if "scaleTarget" in predictor:
+        assert metric["resource"]["target"]["averageUtilization"] == predictor["scaleTarget"]
+
+    # the API server's own Pod Security admission, at the restricted level, has nothing to say
+    pod_manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "template-check", "namespace": ns},
+                    "spec": {k: v for k, v in pod.items()}}
+    checked = client.kubectl("create", "--dry-run=server", "-f", "-", input=json.dumps(pod_manifest))
+    assert "would violate PodSecurity" not in checked.stderr, checked.stderr
+    # ... and it does speak up when a container loosens its settings
+    container(pod_manifest["spec"], "kserve-container")["securityContext"] = {"runAsNonRoot": True}
+    loosened = client.kubectl("create", "--dry-run=server", "-f", "-", input=json.dumps(pod_manifest))
+    assert 'would violate PodSecurity "restricted:latest"' in loosened.stderr
+
+
+@pytest.mark.parametrize("path", MULTI_SCENARIOS, ids=lambda p: p.name)
+def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstream, path):
+    client, namespace = upstream
+    ns = namespace(path.name[:20])
+    values = upstream_values(path)
+    docs = install(client, ns, values)
+    isvc = docs.get("InferenceService")
+    name = isvc["metadata"]["name"]
+    pp, tp = values["multiNode"]["pipelineParallelSize"], values["multiNode"]["tensorParallelSize"]
+    head = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the head Deployment")
+    worker = wait_for(lambda: client.get("deployment", f"{name}-predictor-worker", ns), "the worker Deployment")
+    assert worker["spec"]["replicas"] == pp - 1
+    assert head["spec"]["replicas"] == 1
+    for deployment, name_ in ((head, "kserve-container"), (worker, "worker-container")):
+        c = container(deployment["spec"]["template"]["spec"], name_)
+        gpus = {k: v for k, v in c["resources"]["limits"].items() if k not in ("cpu", "memory")}
+        assert gpus == {"nvidia.com/gpu": str(tp)}
+        env = {e["name"]: e.get("value") for e in c["env"]}
+        # what the chart's Ray scripts read: the head gets PIPELINE_PARALLEL_SIZE, upstream workers RAY_NODE_COUNT
+        assert env.get("PIPELINE_PARALLEL_SIZE", env.get("RAY_NODE_COUNT")) == str(pp)
+        assert env["RAY_USE_TLS"] == "0"
+        script = " ".join(c["livenessProbe"]["exec"]["command"])
+        assert "${PIPELINE_PARALLEL_SIZE:-${RAY_NODE_COUNT}}" in script
+    assert client.get("horizontalpodautoscaler", f"{name}-predictor", ns) is None
+
+
+@pytest.mark.parametrize("path", SERVERLESS_SCENARIOS, ids=lambda p: p.name)
+def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstream, path):
+    client, namespace = upstream
+    ns = namespace(path.name[:20])
+    values = upstream_values(path)
+    docs = install(client, ns, values)
+    isvc = docs.get("InferenceService")
+    name, predictor = isvc["metadata"]["name"], isvc["spec"]["predictor"]
+    ksvc = wait_for(lambda: client.get("services.serving.knative.dev", f"{name}-predictor", ns), "the Knative Service")
+    template = ksvc["spec"]["template"]
+    annotations = template["metadata"]["annotations"]
+    assert annotations["autoscaling.knative.dev/min-scale"] == str(predictor["minReplicas"])
+    assert annotations["autoscaling.knative.dev/max-scale"] == str(predictor["maxReplicas"])
+    assert annotations["autoscaling.knative.dev/metric"] == predictor["scaleMetric"]
+    if "scaleTarget" in predictor:
+        assert annotations["autoscaling.knative.dev/target"] == str(predictor["scaleTarget"])
+    for key, value in predictor.get("annotations", {}).items():
+        assert annotations[key] == value  # retention period, progress deadline
+    assert template["spec"]["timeoutSeconds"] == predictor["timeout"]
+    main = container(template["spec"], "kserve-container")
+    assert main["args"] == expected_args(docs, name)
+
+
+REFUSED_BY_BOTH = [
+    # (id, valid values, JSON-path edit that breaks them, text of the chart's refusal)
+    ("multinode-from-s3", {"deploymentMode": "RawDeployment", "servingTopology": "multiNode", "model": {"uri": "pvc://models/m"}},
+     lambda isvc: isvc["spec"]["predictor"]["model"].update(storageUri=None, storage={"key": "c", "path": "m"}),
+     {"model": {"mode": "s3", "s3": {"key": "c", "path": "m"}}}),
+    ("multinode-from-oci-upstream", {"deploymentMode": "RawDeployment", "servingTopology": "multiNode", "model": {"uri": "pvc://models/m"}},
+     lambda isvc: isvc["spec"]["predictor"]["model"].update(storageUri="oci://quay.io/models/m:1"),
+     {"model": {"uri": "oci://quay.io/models/m:1"}}),
+    ("recreate-in-serverless", {}, lambda isvc: isvc["spec"]["predictor"].update(deploymentStrategy={"type": "Recreate"}),
+     {"scaling": {"rawDeployment": {"deploymentStrategy": {"type": "Recreate"}}}}),
+    ("min-above-max", {"deploymentMode": "RawDeployment"}, lambda isvc: isvc["spec"]["predictor"].update(minReplicas=3, maxReplicas=2),
+     {"scaling": {"minReplicas": 3, "maxReplicas": 2}}),
+    ("multinode-parallel-env", {"deploymentMode": "RawDeployment", "servingTopology": "multiNode", "model": {"uri": "pvc://models/m"}},
+     lambda isvc: isvc["spec"]["predictor"]["model"].update(env=[{"name": "TENSOR_PARALLEL_SIZE", "value": "2"}]),
+     {"model": {"env": [{"name": "TENSOR_PARALLEL_SIZE", "value": "2"}]}}),
+]
+
+
+@pytest.mark.parametrize("case_id, valid, breakage, bad_values", REFUSED_BY_BOTH, ids=[c[0] for c in REFUSED_BY_BOTH])
+def test_kserve_webhook_refuses_what_the_chart_refuses(upstream, case_id, valid, breakage, bad_values):
+    client, namespace = upstream
+    ns = namespace(case_id)
+    good = deep_merge(UPSTREAM, valid)
+    render_error(deep_merge(good, bad_values))  # the chart refuses the values
+    docs = render(good, namespace=ns)
+    for doc in docs:
+        if doc["kind"] == "ServingRuntime":
+            client.kubectl("create", "-f", "-", input=json.dumps(doc))
+    isvc = docs.get("InferenceService")
+    client.kubectl("create", "--dry-run=server", "-f", "-", input=json.dumps(isvc))  # the valid one passes
+    breakage(isvc)
+    isvc["spec"]["predictor"]["model"] = {k: v for k, v in isvc["spec"]["predictor"]["model"].items() if v is not None}
+    refused = client.kubectl("create", "-f", "-", input=json.dumps(isvc), check=False)
+    assert refused.returncode != 0 and "denied the request" in refused.stderr, refused.stderr
+
+
+def test_webhooks_really_run_on_create(upstream):
+    """KServe's defaulter rewrites what it admits, and its validator refuses what the CRD lets through."""
+    client, namespace = upstream
+    ns = namespace("webhooks")
+    isvc = {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService", "metadata": {"name": "bare", "namespace": ns},
+            "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}, "storageUri": "pvc://models/m"}}}}
+    client.kubectl("create", "-f", "-", input=json.dumps(isvc))
+    stored = client.get("inferenceservice", "bare", ns)
+    # the defaulter's round trip through KServe's Go types adds the fields they always carry
+    assert stored["spec"]["predictor"]["model"]["resources"] == {} and "name" in stored["spec"]["predictor"]["model"]
+    isvc["metadata"].update(name="bogus-class", annotations={"serving.kserve.io/autoscalerClass": "bogus"})
+    refused = client.kubectl("create", "-f", "-", input=json.dumps(isvc), check=False)
+    assert "[bogus] is not a supported autoscaler class type" in refused.stderr
+
+
+def test_the_kserve_manager_listens_on_loopback_only(kserve_controller):
+    listening = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True, check=False).stdout
+    pid = kserve_controller["pids"]["kserve-manager"]
+    lines = [line for line in listening.splitlines() if f"pid={pid}," in line]
+    assert lines and all(line.split()[3].startswith("127.0.0.1:") for line in lines), lines
+
+
+
+def pods_of(client, ns, name, count=1):
+    def found():
+        pods = json.loads(client.kubectl("get", "pods", "-n", ns, "-l", f"serving.kserve.io/inferenceservice={name}",
+                                         "-o", "json").stdout)["items"]
+        return pods if len(pods) >= count else None
+    return wait_for(found, f"pods of {name}")
+
+
+def test_pods_from_a_pvc_pass_restricted_admission_after_kserve_mutates_them(upstream):
+    """With enforce=restricted, the API server would refuse a violating pod: the ReplicaSet makes one."""
+    client, namespace = upstream
+    ns = namespace("enforce-restricted", {"pod-security.kubernetes.io/enforce": "restricted"})
+    install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {"uri": "pvc://models/granite"}}))
+    [pod] = pods_of(client, ns, "my-vllm")
+    main = container(pod["spec"], "kserve-container")
+    assert main["securityContext"]["allowPrivilegeEscalation"] is False
+    assert {"name": "kserve-pvc-source", "mountPath": "/mnt/models", "readOnly": True, "subPath": "granite"} in main["volumeMounts"]
+
+
+def test_kserve_modelcar_injection_replaces_the_container_security_context(upstream):
+    """A known KServe 0.15.2 behaviour, recorded so a change is noticed: when inferenceservice-config
+    sets storageInitializer.uidModelcar (upstream's default does, 1010), the pod webhook replaces the
+    model container's securityContext with {runAsUser: uid} (pkg/webhook/admission/pod/
+    storage_initializer_injector.go, line 172), so OCI-modelcar pods fall out of the restricted level."""
+    client, namespace = upstream
+    ns = namespace("modelcar-mutation")
+    install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment"}))
+    [pod] = pods_of(client, ns, "my-vllm")
+    config = json.loads(client.get("configmap", "inferenceservice-config", "kserve")["data"]["storageInitializer"])
+    assert container(pod["spec"], "kserve-container")["securityContext"] == {"runAsUser": config["uidModelcar"]}
+    assert [c["name"] for c in pod["spec"]["containers"]] == ["kserve-container", "modelcar"]
+    assert pod["spec"]["shareProcessNamespace"] is True
