@@ -65,6 +65,17 @@ def install(client, ns, values, release="my-vllm"):
     return render(values, namespace=ns, release=release)
 
 
+def install_scenario(upstream, path, labels=None):
+    """Install a ci/ scenario (rendered for the upstream level) into a fresh namespace:
+    (client, namespace, values, rendered documents, InferenceService name, predictor)."""
+    client, namespace = upstream
+    ns = namespace(path.name[:20], labels)
+    values = upstream_values(path)
+    docs = install(client, ns, values)
+    isvc = docs.get("InferenceService")
+    return client, ns, values, docs, isvc["metadata"]["name"], isvc["spec"]["predictor"]
+
+
 def container(pod_spec, name):
     [found] = [c for c in pod_spec["containers"] if c["name"] == name]
     return found
@@ -90,12 +101,7 @@ def test_every_scenario_has_a_place_in_the_loop():
 
 @pytest.mark.parametrize("path", RAW_SCENARIOS, ids=lambda p: p.name)
 def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, path):
-    client, namespace = upstream
-    ns = namespace(path.name[:20], {"pod-security.kubernetes.io/warn": "restricted"})
-    values = upstream_values(path)
-    docs = install(client, ns, values)
-    isvc = docs.get("InferenceService")
-    name, predictor = isvc["metadata"]["name"], isvc["spec"]["predictor"]
+    client, ns, values, docs, name, predictor = install_scenario(upstream, path, {"pod-security.kubernetes.io/warn": "restricted"})
     deployment = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the predictor Deployment")
     pod = deployment["spec"]["template"]["spec"]
     runtime = docs.get("ServingRuntime")["spec"]
@@ -138,12 +144,7 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
 
 @pytest.mark.parametrize("path", MULTI_SCENARIOS, ids=lambda p: p.name)
 def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstream, path):
-    client, namespace = upstream
-    ns = namespace(path.name[:20])
-    values = upstream_values(path)
-    docs = install(client, ns, values)
-    isvc = docs.get("InferenceService")
-    name = isvc["metadata"]["name"]
+    client, ns, values, _, name, _ = install_scenario(upstream, path)
     pp, tp = values["multiNode"]["pipelineParallelSize"], values["multiNode"]["tensorParallelSize"]
     head = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the head Deployment")
     worker = wait_for(lambda: client.get("deployment", f"{name}-predictor-worker", ns), "the worker Deployment")
@@ -164,12 +165,7 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
 
 @pytest.mark.parametrize("path", SERVERLESS_SCENARIOS, ids=lambda p: p.name)
 def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstream, path):
-    client, namespace = upstream
-    ns = namespace(path.name[:20])
-    values = upstream_values(path)
-    docs = install(client, ns, values)
-    isvc = docs.get("InferenceService")
-    name, predictor = isvc["metadata"]["name"], isvc["spec"]["predictor"]
+    client, ns, _, docs, name, predictor = install_scenario(upstream, path)
     ksvc = wait_for(lambda: client.get("services.serving.knative.dev", f"{name}-predictor", ns), "the Knative Service")
     template = ksvc["spec"]["template"]
     annotations = template["metadata"]["annotations"]

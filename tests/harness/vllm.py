@@ -17,8 +17,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cluster import alive, stop_pids
 from .paths import CACHE, ROOT
 
 VENV = ROOT / ".venv-vllm"
@@ -92,16 +91,6 @@ def launch_for(docs) -> Launch:
     return Launch(argv, env, ports[-1] if ports else 8000, isvc_name, key)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with contextlib.suppress(FileNotFoundError):
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    return True
-
-
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
         try:
@@ -142,7 +131,7 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
         state_file = folder / "server.json"
         if state_file.exists():
             state = json.loads(state_file.read_text())
-            if _alive(state["pid"]):
+            if alive(state["pid"]):
                 return Server(launch, state["pid"], state["seconds_to_ready"], folder / "vllm.log")
         if not _port_free(launch.port):
             raise LaunchError(f"port {launch.port} on 127.0.0.1 is taken; the rendered runtime needs it for vLLM")
@@ -167,13 +156,7 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
 
 
 def stop(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 20
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
+    stop_pids([pid], grace=20)  # vLLM shuts its engine process down on SIGTERM
 
 
 def stop_owned(owner: str) -> None:
