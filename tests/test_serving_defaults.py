@@ -256,4 +256,5 @@ class TestOperations:
         expected = {f"{values['image']['repository']}:{t}" for t in tags}
         test = values["test"]["image"]
         expected.add(f"{test['repository']}:{test['tag']}@{test['digest']}")
+        expected.add(values["model"]["uri"].removeprefix("oci://"))  # the default modelcar is pulled as an image too
         assert listed == expected

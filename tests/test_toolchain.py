@@ -37,3 +37,20 @@ def test_helm_majors_are_the_ones_the_issue_names():
 def test_second_build_is_a_no_op():
     out = subprocess.run([ROOT / "tools" / "build", *VERSION_COMMANDS], capture_output=True, text=True, check=True).stdout
     assert "building" not in out and out.count("is up to date") == len(VERSION_COMMANDS), out
+
+
+@pytest.mark.parametrize("helm, module", [("helm", "helm4"), ("helm3", "helm3")])
+def test_offline_helm_assumes_the_kubernetes_of_its_release(helm, module, tmp_path):
+    """Released Helm binaries assume, without a cluster, the Kubernetes their client-go belongs to
+    (client-go v0.N is Kubernetes 1.N); ours must too, or `helm template` with no --kube-version
+    refuses the chart's kubeVersion where users' binaries accept it."""
+    go_mod = (ROOT / "tools" / module / "go.mod").read_text()
+    minor = re.search(r"k8s\.io/client-go v0\.(\d+)\.", go_mod)[1]
+    chart = tmp_path / "probe"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: probe\nversion: 0.1.0\n")
+    (chart / "templates" / "kube.yaml").write_text("kube: {{ .Capabilities.KubeVersion.Version }}\n")
+    out = subprocess.run([BIN / helm, "template", chart], capture_output=True, text=True, check=True).stdout
+    assert f"kube: v1.{minor}.0" in out
+    # ... so the plain install renders exactly as the README writes it
+    subprocess.run([BIN / helm, "template", "my-vllm", ROOT / "charts" / "vllm-kserve"], capture_output=True, text=True, check=True)

@@ -91,6 +91,17 @@ def test_the_served_model_name_is_the_one_the_chart_promised(served):
     assert status == 200 and f'"id":"{docs.get("InferenceService")["metadata"]["name"]}"' in body.replace(" ", "")
 
 
+def assert_refused_as_not_a_chat_model(server, path="/v1/chat/completions"):
+    """The request reached vLLM (its access log has it) and was refused only because this model has no
+    chat task: vLLM registers the chat route solely for models that can generate."""
+    log = server.log.read_text()
+    assert f'"POST {path} HTTP/1.1" 404' in log, "the chat request never reached vLLM"
+    tasks = re.search(r"Supported tasks: \[(.*?)\]", log)
+    assert tasks and "'embed'" in tasks[1] and "'generate'" not in tasks[1], tasks and tasks[0]
+    routes = re.findall(r"Route: (\S+), Methods", log)
+    assert "/v1/embeddings" in routes and path not in routes
+
+
 def run_hook_script(docs, url, token_file=None):
     pod = docs.get("Pod")
     [container] = pod["spec"]["containers"]
@@ -109,6 +120,7 @@ def test_helm_test_hook_lists_the_model_and_reaches_vllm_for_chat(served, tmp_pa
     # an embedding model has no chat API: vLLM itself answers, and only that step fails
     assert result.returncode == 1
     assert re.search(r"FAIL POST /v1/chat/completions: HTTP 404", output), output
+    assert_refused_as_not_a_chat_model(server)
     embeddings = vllm.http(f"{server.url}/v1/embeddings", {"model": "my-vllm", "input": "hello"})
     assert embeddings[0] == 200 and '"embedding"' in embeddings[1]
 
@@ -129,18 +141,23 @@ def test_helm_test_hook_sends_the_token_when_auth_is_on(served, tmp_path):
     assert "Authorization: Bearer a-service-account-token" in (tmp_path / "seen").read_text()
 
 
-def test_notes_curl_examples_work_against_the_server(served, tmp_path):
-    docs, server = served
-    text = notes(SCENARIO)
+@pytest.mark.parametrize("auth", [False, True], ids=["auth-off", "auth-on"])
+def test_notes_curl_examples_work_against_the_server(served, auth):
+    _, server = served
+    values = {**SCENARIO, "endpoint": {"auth": {"enabled": auth, "serviceAccounts": [{"name": "caller"}] if auth else []}}}
+    text = notes(values)
     commands = re.findall(r"^  (curl .*?)(?<!\\)$", re.sub(r"\\\n\s*", "", text), re.M)
     assert len(commands) == 2
+    assert all(('-H "Authorization: Bearer $TOKEN"' in c) == auth for c in commands), commands
     results = []
     for command in commands:
-        shell = f'URL={server.url}; TOKEN=unused; {command} -w "\\n%{{http_code}}"'
+        # vLLM itself does not check the token (OpenShift AI's proxy does); it only has to pass through
+        shell = f'URL={server.url}; TOKEN=a-service-account-token; {command} -w "\\n%{{http_code}}"'
         results.append(subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=True).stdout)
     models, chat = results
     assert models.rstrip().endswith("200") and '"id":"my-vllm"' in models.replace(" ", "")
-    assert chat.rstrip().endswith("404")  # the chat request reached vLLM, which serves no chat for this model
+    assert chat.rstrip().endswith("404")
+    assert_refused_as_not_a_chat_model(server)
 
 
 def chart_flags() -> dict[str, list[str]]:
@@ -161,6 +178,10 @@ def chart_flags() -> dict[str, list[str]]:
     return sets
 
 
+def override_values():
+    return {**SCENARIO, "model": {**SCENARIO["model"], "servedModelName": "granite"}}
+
+
 def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     sets = chart_flags()
     template = tmp_path / "template.jinja"
@@ -172,9 +193,18 @@ def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
                 .replace("${MODEL_DIR}", str(vllm.model_dir())).replace("${TENSOR_PARALLEL_SIZE}", "2")
                 .replace("${PIPELINE_PARALLEL_SIZE}", "2") for a in args]
         parsed[name] = args
-    parsed["a-flag-vllm-does-not-know"] = ["--model=/x", "--no-such-flag=1"]
+    # what a user's typo in model.args becomes: the chart passes it on, vLLM names it
+    typo = vllm.merged_container(render({"model": {"args": ["--no-such-flag=1"]}}))[1]
+    parsed["a-flag-vllm-does-not-know"] = [a.replace("/mnt/models", str(vllm.model_dir())) for a in typo]
     parsed["a-parser-vllm-does-not-know"] = ["--model=/x", "--enable-auto-tool-choice", "--tool-call-parser=nonesuch"]
+    override = render(override_values())
+    parsed["served-model-name-override"] = [a.replace("/mnt/models", str(vllm.model_dir())) for a in vllm.merged_container(override)[1]]
     verdicts = vllm.parse_args_with_vllm(parsed)
+    served = {name.removesuffix("/served-model-name"): verdicts.pop(name) for name in list(verdicts) if name.endswith("/served-model-name")}
+    # the override is the name vLLM serves, and the name the chart's helm test and NOTES promise
+    assert verdicts.pop("served-model-name-override") == "" and served["served-model-name-override"] == ["granite"]
+    hook_env = {e["name"]: e["value"] for e in override.get("Pod")["spec"]["containers"][0]["env"]}
+    assert hook_env["MODEL"] == "granite" and '"model": "granite"' in notes(override_values())
     assert "unrecognized arguments: --no-such-flag=1" in verdicts.pop("a-flag-vllm-does-not-know")
     assert "nonesuch" in verdicts.pop("a-parser-vllm-does-not-know")
     assert verdicts == {name: "" for name in sets}, verdicts

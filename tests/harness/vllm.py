@@ -168,9 +168,10 @@ def stop_owned(owner: str) -> None:
             state_file.unlink()
 
 
-def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> dict[str, str]:
+def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> dict[str, str | list[str]]:
     """Feed each argument list to this vLLM's own server argument parser, its post-parse checks and
-    its tool-parser registry; returns {name: "" if accepted, else vLLM's complaint}."""
+    its tool-parser registry; returns {name: "" if accepted, else vLLM's complaint}, and under
+    "<name>/served-model-name" the names vLLM would serve the model as for each accepted list."""
     program = r'''
 import contextlib, io, json, sys
 from vllm.entrypoints.launchers.cli_args import make_arg_parser, validate_parsed_serve_args  # what the api_server entry point uses
@@ -187,6 +188,7 @@ for name, args in json.loads(sys.stdin.read()).items():
             if parsed.tool_call_parser:  # the server resolves the name at start-up; do it here
                 ToolParserManager.get_tool_parser(parsed.tool_call_parser)
         results[name] = ""
+        results[name + "/served-model-name"] = parsed.served_model_name
     except SystemExit:
         results[name] = errors.getvalue().strip().splitlines()[-1]
     except Exception as error:
