@@ -1,17 +1,14 @@
-"""Helm 4 and Helm 3 render every scenario to the same objects (or refuse it with the same message).
-
-The named ci/ scenarios and the seed's commands (see test_seed_commands) run on both majors; of the
-generated matrix, a pairwise sample: every pair of values of any two dimensions, accepted and refused.
-"""
+"""Helm 4 and Helm 3 render every scenario to the same objects (or refuse it with the same message):
+the named ci/ scenarios and every combination of the generated matrix, accepted and refused; the
+seed's commands run on both majors in test_seed_commands."""
 
 import pytest
 
 from tests.harness.render import parse, run_helm_template
-from tests.harness.scenarios import CI_VALUES, MATRIX, covering_sample
+from tests.harness.scenarios import CI_VALUES, MATRIX
 
-SAMPLE = covering_sample(MATRIX)
 SCENARIOS = [pytest.param({"values_files": [p]}, id=p.name) for p in CI_VALUES] + [
-    pytest.param({"values": c.values}, id=c.id) for c in SAMPLE
+    pytest.param({"values": c.values}, id=c.id) for c in MATRIX
 ]
 
 
@@ -28,10 +25,5 @@ def test_helm3_renders_what_helm4_renders(scenario):
     assert outcome("helm3", scenario) == outcome("helm", scenario)
 
 
-def test_the_sample_covers_every_pair_of_values():
-    dimensions = ("storage", "accelerator", "topology", "auth", "platform")
-    for i, first in enumerate(dimensions):
-        for second in dimensions[i + 1:]:
-            pairs = {(getattr(c, first), getattr(c, second)) for c in MATRIX}
-            assert {(getattr(c, first), getattr(c, second)) for c in SAMPLE} == pairs, (first, second)
-    assert {bool(c.refusals()) for c in SAMPLE} == {True, False}
+def test_refusals_are_compared_too():
+    assert any(c.refusals() for c in MATRIX) and any(not c.refusals() for c in MATRIX)

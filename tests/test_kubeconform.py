@@ -1,5 +1,6 @@
-"""kubeconform, an independent validator, agrees: every scenario's objects are valid, strictly and
-offline, against the committed schemas (and the OpenShift AI 2.22 CRDs where a scenario targets it)."""
+"""kubeconform, an independent validator, agrees: the objects of every scenario (ci/ files, valid
+matrix combinations and the seed README's commands) are valid, strictly and offline, against the
+committed schemas (and the OpenShift AI 2.22 CRDs where a scenario targets it)."""
 
 import json
 import subprocess
@@ -7,13 +8,15 @@ import subprocess
 import pytest
 
 from tests.harness import schemas
-from tests.harness.paths import BIN, SCHEMA
+from tests.harness.commands import as_template, seed_commands
+from tests.harness.paths import BIN, CHART, SCHEMA
 from tests.harness.render import effective_platform, render, run_helm_template
 from tests.harness.scenarios import CI_VALUES, VALID
 
 
 def scenario_manifests() -> dict[str, list[str]]:
-    """Rendered manifests of every ci/ scenario and valid matrix combination, by KServe schema set."""
+    """Rendered manifests of every ci/ scenario, valid matrix combination and seed command that
+    renders (test_seed_commands holds the seed to rendering), by KServe schema set."""
     by_set: dict[str, list[str]] = {}
 
     def add(platform, key, code, out, err):
@@ -24,6 +27,12 @@ def scenario_manifests() -> dict[str, list[str]]:
         add(effective_platform([path]), *run_helm_template(values_files=[path]))
     for combo in VALID:
         add(combo.platform, *run_helm_template(combo.values))
+    for command in seed_commands():
+        release, flags = as_template(command.argv, CHART)
+        rendered = run_helm_template(release=release, extra=flags)
+        if rendered[1] == 0:
+            sets = [value for flag, value in zip(flags, flags[1:]) if flag == "--set"]
+            add(effective_platform(sets=sets), *rendered)
     return by_set
 
 

@@ -11,7 +11,7 @@ import yaml
 
 from tests.harness import cluster
 from tests.harness.kube import documents, is_hook, is_subset
-from tests.harness.paths import BIN
+from tests.harness.paths import BIN, CHART
 from tests.harness.render import effective_platform
 from tests.harness.scenarios import CI_VALUES
 
@@ -49,12 +49,11 @@ def live_objects(client, manifest, namespace):
     return pairs
 
 
-@pytest.mark.parametrize("values", CI_VALUES, ids=lambda p: p.name)
-def test_scenario_installs_and_the_server_keeps_every_field(namespace, values):
-    platform = effective_platform([values])
-    client, ns = namespace(platform, prefix=values.name.removesuffix("-values.yaml"))
+def install_and_compare(client, ns, *flags, release="my-vllm"):
+    """Install with these helm flags after a strict server-side dry run; every field the chart set
+    must come back from the API server as rendered, and the test hook must be valid too."""
+    manifest = client.helm("template", release, str(CHART), "-n", ns, *flags).stdout
     # accounts the scenario creates in other namespaces need those namespaces
-    manifest = client.helm("template", "my-vllm", str(values.parents[1]), "-n", ns, "-f", str(values)).stdout
     for doc in documents(manifest):
         if doc["metadata"].get("namespace", ns) != ns:
             client.ensure_namespace(doc["metadata"]["namespace"])
@@ -62,7 +61,7 @@ def test_scenario_installs_and_the_server_keeps_every_field(namespace, values):
     dry_run = client.kubectl("apply", "--dry-run=server", "--validate=strict", "-n", ns, "-f", "-", input=non_hooks)
     assert "unknown field" not in dry_run.stderr, dry_run.stderr
 
-    client.install("my-vllm", ns, "-f", str(values))
+    client.install(release, ns, *flags)
     problems = [f"{doc['kind']}/{doc['metadata']['name']}{p}" for doc, live in live_objects(client, manifest, ns)
                 for p in (is_subset(doc, live) if live else [": not found"])]
     assert not problems, "\n".join(problems)
@@ -70,6 +69,43 @@ def test_scenario_installs_and_the_server_keeps_every_field(namespace, values):
     for hook in (d for d in documents(manifest) if is_hook(d)):
         created = client.kubectl("create", "--dry-run=server", "--validate=strict", "-n", ns, "-f", "-", input=yaml.safe_dump(hook))
         assert "unknown field" not in created.stderr
+    return manifest
+
+
+@pytest.mark.parametrize("values", CI_VALUES, ids=lambda p: p.name)
+def test_scenario_installs_and_the_server_keeps_every_field(namespace, values):
+    client, ns = namespace(effective_platform([values]), prefix=values.name.removesuffix("-values.yaml"))
+    install_and_compare(client, ns, "-f", str(values))
+
+
+def test_hugging_face_model_with_token_and_tool_calling_install_as_rendered(namespace, tmp_path):
+    client, ns = namespace("kserve-0.15")
+    template = tmp_path / "template.jinja"
+    template.write_text("{% for m in messages %}{{ m.content }}{% endfor %}")
+    manifest = install_and_compare(client, ns, "--set", "platform=kserve-0.15",
+                                   "--set", "model.uri=hf://ibm-granite/granite-3.3-2b-instruct",
+                                   "--set", "model.huggingFace.tokenSecret.name=hf-token",
+                                   "--set", "model.toolCalling.preset=granite",
+                                   "--set-file", f"model.chatTemplate={template}")
+    model = client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]["model"]
+    assert model["storageUri"] == "hf://ibm-granite/granite-3.3-2b-instruct"
+    token = next(e for e in model["env"] if e["name"] == "HF_TOKEN")
+    assert token["valueFrom"]["secretKeyRef"] == {"name": "hf-token", "key": "HF_TOKEN"}
+    assert "--tool-call-parser=granite" in client.get("servingruntime", "my-vllm", ns)["spec"]["containers"][0]["args"] \
+        + model.get("args", [])
+    assert "ConfigMap" in [d["kind"] for d in documents(manifest)]
+
+
+def test_a_release_can_use_another_release_runtime(namespace):
+    client, ns = namespace()
+    install_and_compare(client, ns, release="shared")
+    manifest = install_and_compare(client, ns, "--set", "servingRuntime.useExisting=shared", release="second")
+    assert "ServingRuntime" not in [d["kind"] for d in documents(manifest)]
+    assert client.get("inferenceservice", "second", ns)["spec"]["predictor"]["model"]["runtime"] == "shared"
+    assert client.get("servingruntime", "second", ns) is None
+    # the shared runtime belongs to its own release: removing the user keeps it
+    client.helm("uninstall", "second", "-n", ns)
+    assert client.get("servingruntime", "shared", ns)
 
 
 def resource_versions(client, ns, manifest):

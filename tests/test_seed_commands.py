@@ -9,26 +9,11 @@ import json
 
 import pytest
 
-from tests.harness.commands import as_template, helm_commands
+from tests.harness.commands import as_template, seed_commands
 from tests.harness.paths import CHART, SEED_README
 from tests.harness.render import HelmError, render
 
 pytestmark = pytest.mark.skipif(not SEED_README.exists(), reason=f"the seed README is not at {SEED_README}")
-
-PLACEHOLDERS = {
-    '{{ template "chart.name" . }}': "vllm-kserve",
-    "[release-name]": "my-vllm",
-    "{pvc-name}": "my-pvc",
-    "{model-folder}": "granite",
-}
-
-
-def seed_commands():
-    text = SEED_README.read_text() if SEED_README.exists() else ""
-    for placeholder, example in PLACEHOLDERS.items():
-        text = text.replace(placeholder, example)
-    return helm_commands(text)
-
 
 def isvc(docs):
     return docs.get("InferenceService", "my-vllm")

@@ -13,6 +13,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import SEED_README
+
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
 HELM_COMMAND = re.compile(r"^\s*helm (upgrade|template|install)\b")
 
@@ -82,3 +84,19 @@ def as_template(argv: list[str], chart: Path) -> tuple[str, list[str]]:
             continue
         cleaned.append(flag)
     return release, cleaned
+
+
+PLACEHOLDERS = {
+    '{{ template "chart.name" . }}': "vllm-kserve",
+    "[release-name]": "my-vllm",
+    "{pvc-name}": "my-pvc",
+    "{model-folder}": "granite",
+}
+
+
+def seed_commands() -> list[Command]:
+    """The seed README's helm commands, its placeholders filled with example names (none without it)."""
+    text = SEED_README.read_text() if SEED_README.exists() else ""
+    for placeholder, example in PLACEHOLDERS.items():
+        text = text.replace(placeholder, example)
+    return helm_commands(text)

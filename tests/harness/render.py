@@ -32,12 +32,16 @@ from .paths import BIN, CHART
 
 RELEASE = "my-vllm"
 NAMESPACE = "default"
-# --kube-version for renders: the oldest Kubernetes the chart admits (Helm 3 would assume 1.20).
+# --kube-version for renders: the oldest Kubernetes the chart admits (renders do not depend on the
+# Kubernetes a Helm binary assumes offline).
 KUBE_VERSION = schemas.KUBERNETES_VERSIONS[0]
 CACHE_ENV = "VLLM_KSERVE_RENDER_CACHE"
 # Set by `make bench` to measure the naive way: one helm process and one validation per call.
 NAIVE = bool(os.environ.get("VLLM_KSERVE_NAIVE_RENDER"))
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A render is a short-lived helm process: Go's garbage collector only costs it CPU there (about a
+# quarter of it, measured), and on two cores every test run pays that twice over. Output is unchanged.
+HELM_ENV = {**os.environ, "GOGC": "off"}
 
 
 
@@ -134,7 +138,7 @@ def helm_template_args(values: dict | None, sets, values_files, *, helm: str, ch
 
 
 def _run_helm(args: list[str], stdin: str | None) -> tuple[int, str, str]:
-    result = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False)
+    result = subprocess.run(args, input=stdin, capture_output=True, text=True, env=HELM_ENV, check=False)
     return result.returncode, result.stdout, result.stderr
 
 

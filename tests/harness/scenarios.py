@@ -143,17 +143,3 @@ MATRIX = matrix()
 VALID = [c for c in MATRIX if not c.refusals()]
 INVALID = [c for c in MATRIX if c.refusals()]
 
-
-def covering_sample(combos: list[Combo]) -> list[Combo]:
-    """Combinations that together hold every pair of values of any two dimensions (outcome included),
-    picked greedily in matrix order, for checks too slow to run on every combination."""
-    seen: set = set()
-    chosen = []
-    for combo in combos:
-        values = [("storage", combo.storage), ("accelerator", combo.accelerator), ("topology", combo.topology),
-                  ("auth", combo.auth), ("platform", combo.platform), ("refused", bool(combo.refusals()))]
-        pairs = {(a, b) for i, a in enumerate(values) for b in values[i + 1:]}
-        if not pairs <= seen:
-            chosen.append(combo)
-            seen |= pairs
-    return chosen
