@@ -8,8 +8,10 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.request
@@ -106,12 +108,25 @@ class IsolatedHelm:
 def signing_keyrings(folder: Path) -> tuple[Path, Path, str]:
     """A throwaway RSA key made with gpg, exported as the legacy keyrings helm reads:
     (secret keyring, public keyring, key name)."""
-    home = folder / "gnupg"
-    home.mkdir(mode=0o700, parents=True)
+    # gpg-agent's sockets live in the home folder and a socket path may not exceed 107 bytes, which a
+    # folder deep in pytest's tmp tree can: the home gets a short path of its own
+    home = Path(tempfile.mkdtemp(prefix="gpg-"))
     name = "vllm-kserve test signer <signer@vllm-kserve.invalid>"
     gpg = ["gpg", "--homedir", str(home), "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
-    subprocess.run([*gpg, "--quick-gen-key", name, "rsa2048", "sign", "never"], check=True, capture_output=True)
-    secret, public = folder / "secring.gpg", folder / "pubring.gpg"
-    secret.write_bytes(subprocess.run([*gpg, "--export-secret-keys"], check=True, capture_output=True).stdout)
-    public.write_bytes(subprocess.run([*gpg, "--export"], check=True, capture_output=True).stdout)
+
+    def run(*args) -> bytes:
+        result = subprocess.run([*gpg, *args], capture_output=True, check=False)
+        if result.returncode:
+            raise RuntimeError(f"gpg {args[0]} failed: {result.stderr.decode(errors='replace')}")
+        return result.stdout
+
+    try:
+        run("--quick-gen-key", name, "rsa2048", "sign", "never")
+        folder.mkdir(parents=True, exist_ok=True)
+        secret, public = folder / "secring.gpg", folder / "pubring.gpg"
+        secret.write_bytes(run("--export-secret-keys"))
+        public.write_bytes(run("--export"))
+    finally:
+        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True, check=False)
+        shutil.rmtree(home, ignore_errors=True)
     return secret, public, name
