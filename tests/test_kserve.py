@@ -295,3 +295,10 @@ def test_kserve_modelcar_injection_replaces_the_container_security_context(upstr
     assert container(pod["spec"], "kserve-container")["securityContext"] == {"runAsUser": config["uidModelcar"]}
     assert [c["name"] for c in pod["spec"]["containers"]] == ["kserve-container", "modelcar"]
     assert pod["spec"]["shareProcessNamespace"] is True
+
+
+def test_knative_serving_crds_stand_beside_kserve(upstream):
+    client, _ = upstream
+    names = client.kubectl("get", "crd", "-o", "name").stdout.split()
+    for kind in ("services", "configurations", "revisions", "routes"):
+        assert f"customresourcedefinition.apiextensions.k8s.io/{kind}.serving.knative.dev" in names, kind

@@ -46,7 +46,8 @@ KSERVE_TOOLS = ROOT / "tools" / "kserve"
 BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "kserve-manager"]
 # The level the KServe controller (built from KServe v0.15.2) reconciles.
 KSERVE_LEVEL = "kserve-0.15"
-KNATIVE_SERVICE_CRD = "config/core/300-resources/service.yaml"
+# Knative Serving's own CRDs (services, configurations, revisions, routes, ...), as Knative installs them
+KNATIVE_CRDS = "config/core/300-resources"
 KUBERNETES_VERSION = "v1.36.3"
 CRD_FILES = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
 # Controllers that matter without nodes: tokens for legacy token Secrets, the default
@@ -403,15 +404,17 @@ def webhook_configurations(port: int) -> str:
 
 
 def start_kserve(state: dict, servers: dict[str, int]) -> None:
-    """KServe's controller and webhooks on the upstream level, with Knative's Service CRD beside them
+    """KServe's controller and webhooks on the upstream level, with Knative Serving's CRDs beside them
     so Serverless InferenceServices reconcile into Knative Services (no Knative controller runs)."""
     level = KSERVE_LEVEL
     kserve = module_dir("github.com/kserve/kserve") / "config"
     # the controller also reads ClusterStorageContainers and, when deleting, TrainedModels
-    kubectl("create", "-f", str(module_dir("knative.dev/serving") / KNATIVE_SERVICE_CRD),
+    knative = sorted((module_dir("knative.dev/serving") / KNATIVE_CRDS).glob("*.yaml"))
+    kubectl("create", *[arg for crd in knative for arg in ("-f", str(crd))],
             "-f", str(kserve / "crd" / "full" / "serving.kserve.io_clusterstoragecontainers.yaml"),
             "-f", str(kserve / "crd" / "full" / "serving.kserve.io_trainedmodels.yaml"), context=level)
-    wait_established("services.serving.knative.dev", level)
+    for kind in ("services", "configurations", "revisions", "routes"):
+        wait_established(f"{kind}.serving.knative.dev", level)
     wait_established("clusterstoragecontainers.serving.kserve.io", level)
     wait_established("trainedmodels.serving.kserve.io", level)
     # upstream's default storage initializer, which serves hf://, s3:// and friends
