@@ -201,6 +201,29 @@ def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstrea
     assert_restricted(client, ns, template["spec"])
 
 
+def test_keda_autoscaling_becomes_a_scaled_object_instead_of_an_hpa(upstream):
+    """scaling.rawDeployment.autoscaler=keda: KServe writes a KEDA ScaledObject on the chart's
+    Prometheus query, threshold and replica range, and no HorizontalPodAutoscaler."""
+    client, namespace = upstream
+    ns = namespace("keda")
+    values = deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {"uri": "pvc://models/granite"},
+                                   "scaling": {"minReplicas": 1, "maxReplicas": 4, "rawDeployment": {
+                                       "autoscaler": "keda", "keda": {"serverAddress": "http://prometheus.monitoring:9090",
+                                                                      "threshold": "6"}}}})
+    docs = install(client, ns, values)
+    [metric] = docs.get("InferenceService")["spec"]["predictor"]["autoScaling"]["metrics"]
+    scaled = wait_for(lambda: client.get("scaledobjects.keda.sh", "my-vllm-predictor", ns), "the KEDA ScaledObject")
+    assert scaled["spec"]["scaleTargetRef"]["name"] == "my-vllm-predictor"
+    assert (scaled["spec"]["minReplicaCount"], scaled["spec"]["maxReplicaCount"]) == (1, 4)
+    [trigger] = scaled["spec"]["triggers"]
+    assert trigger["type"] == "prometheus"
+    assert trigger["metadata"]["serverAddress"] == "http://prometheus.monitoring:9090"
+    assert trigger["metadata"]["query"] == metric["external"]["metric"]["query"]
+    assert 'vllm:num_requests_waiting{namespace="%s",model_name="my-vllm"}' % ns in trigger["metadata"]["query"]
+    assert float(trigger["metadata"]["threshold"]) == 6
+    assert client.get("horizontalpodautoscaler", "my-vllm-predictor", ns) is None
+
+
 REFUSED_BY_BOTH = [
     # (id, valid values, edit of the rendered InferenceService that breaks it, the same breakage as
     # values, and the reason KServe's validating webhook gives: its own text in v0.15.2)

@@ -48,6 +48,7 @@ BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "kse
 KSERVE_LEVEL = "kserve-0.15"
 # Knative Serving's own CRDs (services, configurations, revisions, routes, ...), as Knative installs them
 KNATIVE_CRDS = "config/core/300-resources"
+KEDA_SCALED_OBJECT_CRD = "config/crd/bases/keda.sh_scaledobjects.yaml"
 KUBERNETES_VERSION = "v1.36.3"
 CRD_FILES = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
 # Controllers that matter without nodes: tokens for legacy token Secrets, the default
@@ -405,16 +406,19 @@ def webhook_configurations(port: int) -> str:
 
 def start_kserve(state: dict, servers: dict[str, int]) -> None:
     """KServe's controller and webhooks on the upstream level, with Knative Serving's CRDs beside them
-    so Serverless InferenceServices reconcile into Knative Services (no Knative controller runs)."""
+    so Serverless InferenceServices reconcile into Knative Services, and KEDA's ScaledObject CRD so
+    RawDeployments with the keda autoscaler get one (no Knative or KEDA controller runs)."""
     level = KSERVE_LEVEL
     kserve = module_dir("github.com/kserve/kserve") / "config"
     # the controller also reads ClusterStorageContainers and, when deleting, TrainedModels
     knative = sorted((module_dir("knative.dev/serving") / KNATIVE_CRDS).glob("*.yaml"))
     kubectl("create", *[arg for crd in knative for arg in ("-f", str(crd))],
             "-f", str(kserve / "crd" / "full" / "serving.kserve.io_clusterstoragecontainers.yaml"),
-            "-f", str(kserve / "crd" / "full" / "serving.kserve.io_trainedmodels.yaml"), context=level)
+            "-f", str(kserve / "crd" / "full" / "serving.kserve.io_trainedmodels.yaml"),
+            "-f", str(module_dir("github.com/kedacore/keda/v2") / KEDA_SCALED_OBJECT_CRD), context=level)
     for kind in ("services", "configurations", "revisions", "routes"):
         wait_established(f"{kind}.serving.knative.dev", level)
+    wait_established("scaledobjects.keda.sh", level)
     wait_established("clusterstoragecontainers.serving.kserve.io", level)
     wait_established("trainedmodels.serving.kserve.io", level)
     # upstream's default storage initializer, which serves hf://, s3:// and friends

@@ -6,6 +6,7 @@ go 1.26.0
 // OpenShift AI 2.23 to 2.25), wired by main.go so that it listens on 127.0.0.1 only.
 
 require (
+	github.com/kedacore/keda/v2 v2.16.1
 	github.com/kserve/kserve v0.15.2
 	k8s.io/api v0.32.3
 	k8s.io/client-go v0.32.3
@@ -65,7 +66,6 @@ require (
 	github.com/jmespath/go-jmespath v0.4.1-0.20220621161143-b0104c826a24 // indirect
 	github.com/josharian/intern v1.0.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
-	github.com/kedacore/keda/v2 v2.16.1 // indirect
 	github.com/klauspost/compress v1.18.0 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
 	github.com/mailru/easyjson v0.9.0 // indirect

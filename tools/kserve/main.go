@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 
+	kedav1alpha1 "github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
@@ -94,6 +95,14 @@ func main() {
 	}
 	if _, err := v1beta1.NewMultiNodeConfig(isvcConfigMap); err != nil {
 		fail(err, "bad multiNode config")
+	}
+	// RawDeployments with the keda autoscaler class get a KEDA ScaledObject when KEDA's CRD is installed.
+	if found, err := utils.IsCrdAvailable(cfg, kedav1alpha1.SchemeGroupVersion.String(), constants.KedaScaledObjectKind); err != nil {
+		fail(err, "cannot look for KEDA")
+	} else if found {
+		if err := kedav1alpha1.AddToScheme(scheme); err != nil {
+			fail(err, "cannot add KEDA to the scheme")
+		}
 	}
 	// Serverless InferenceServices become Knative Services when Knative's CRD is installed.
 	if found, err := utils.IsCrdAvailable(cfg, knservingv1.SchemeGroupVersion.String(), constants.KnativeServiceKind); err != nil {
