@@ -6,11 +6,13 @@ with example names, and the rendered objects are checked against what the seed's
 """
 
 import json
+import os
+import subprocess
 
 import pytest
 
 from tests.harness.commands import as_template, seed_commands
-from tests.harness.paths import CHART, SEED_README
+from tests.harness.paths import BIN, CHART, SEED_README
 from tests.harness.render import HelmError, render
 
 pytestmark = pytest.mark.skipif(not SEED_README.exists(), reason=f"the seed README is not at {SEED_README}")
@@ -192,6 +194,19 @@ def test_seed_command_renders_and_means_what_the_seed_says(command, helm):
     assert release == "my-vllm"
     docs = render(extra=flags, helm=helm)
     meaning_of(command)[1](docs)
+
+
+@pytest.mark.parametrize("helm", ["helm", "helm3"])
+def test_seed_commands_render_verbatim_without_a_cluster(helm):
+    """Exactly the user's flags, with no --kube-version: each Helm assumes the Kubernetes of its release."""
+    failed = {}
+    for command in (c for c in COMMANDS if meaning_of(c)[1]):
+        release, flags = as_template(command.argv, CHART)
+        result = subprocess.run([BIN / helm, "template", release, CHART, *flags], capture_output=True, text=True,
+                                env={**os.environ, "KUBECONFIG": os.devnull}, check=False)
+        if result.returncode or "kind: InferenceService" not in result.stdout:
+            failed[command.line] = result.stderr.strip()
+    assert not failed, failed
 
 
 def test_seed_args_example_needs_a_shell_safe_form():
