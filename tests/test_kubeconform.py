@@ -31,8 +31,7 @@ def scenario_manifests() -> dict[str, list[str]]:
         release, flags = as_template(command.argv, CHART)
         rendered = run_helm_template(release=release, extra=flags)
         if rendered[1] == 0:
-            sets = [value for flag, value in zip(flags, flags[1:]) if flag == "--set"]
-            add(effective_platform(sets=sets), *rendered)
+            add(effective_platform(extra=flags), *rendered)
     return by_set
 
 

@@ -109,18 +109,21 @@ def _default_platform() -> str:
     return yaml.load((CHART / "values.yaml").read_text(), Loader=LOADER)["platform"]
 
 
-def effective_platform(values_files=(), values: dict | None = None, sets=()) -> str:
-    """The `platform` value helm will see, for choosing the KServe schema set."""
-    platform = _default_platform()
-    for path in values_files:
-        platform = (yaml.load(Path(path).read_text(), Loader=LOADER) or {}).get("platform", platform)
-    if values and "platform" in values:
-        platform = values["platform"]
-    for item in sets:
+def effective_platform(values_files=(), values: dict | None = None, sets=(), extra=()) -> str:
+    """The `platform` value helm will see, for choosing the KServe schema set: the last one given, in
+    the order helm_template_args passes them (values files, values, the -f files among `extra`, then
+    --set items and the --set flags among `extra`)."""
+    def in_file(path):
+        return (yaml.load(Path(path).read_text(), Loader=LOADER) or {}).get("platform")
+
+    flagged = list(zip(extra, list(extra)[1:]))
+    given = [in_file(path) for path in values_files] + [(values or {}).get("platform")]
+    given += [in_file(value) for flag, value in flagged if flag in ("-f", "--values")]
+    for item in [*sets, *(value for flag, value in flagged if flag in ("--set", "--set-string"))]:
         key, _, value = item.partition("=")
         if key.strip() == "platform":
-            platform = value.strip()
-    return platform
+            given.append(value.strip())
+    return next((platform for platform in reversed(given) if platform), _default_platform())
 
 
 def helm_template_args(values: dict | None, sets, values_files, *, helm: str, chart: Path, release: str,
@@ -208,7 +211,7 @@ def render(values: dict | None = None, sets=(), values_files=(), *, helm="helm",
         raise HelmError(args, code, err)
     if key not in _PARSED or NAIVE:
         docs = parse(out)
-        platform = effective_platform(values_files, values, sets)
+        platform = effective_platform(values_files, values, sets, extra)
         problems = _cached(key + VALIDATION_SUFFIX, lambda: schemas.validate_documents(docs, platform))
         _PARSED[key] = (json.dumps(docs), problems)
     docs_json, problems = _PARSED[key]
