@@ -66,11 +66,12 @@ def install(client, ns, values, release="my-vllm"):
     return render(values, namespace=ns, release=release)
 
 
-def install_scenario(upstream, path, labels=None):
-    """Install a ci/ scenario (rendered for the upstream level) into a fresh namespace:
+def install_scenario(upstream, path):
+    """Install a ci/ scenario (rendered for the upstream level) into a fresh namespace that warns on
+    anything below the restricted Pod Security level (see assert_restricted):
     (client, namespace, values, rendered documents, InferenceService name, predictor)."""
     client, namespace = upstream
-    ns = namespace(path.name[:20], labels)
+    ns = namespace(path.name[:20], {"pod-security.kubernetes.io/warn": "restricted"})
     values = upstream_values(path)
     docs = install(client, ns, values)
     isvc = docs.get("InferenceService")
@@ -114,7 +115,7 @@ def test_every_scenario_has_a_place_in_the_loop():
 
 @pytest.mark.parametrize("path", RAW_SCENARIOS, ids=lambda p: p.name)
 def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, path):
-    client, ns, values, docs, name, predictor = install_scenario(upstream, path, {"pod-security.kubernetes.io/warn": "restricted"})
+    client, ns, values, docs, name, predictor = install_scenario(upstream, path)
     deployment = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the predictor Deployment")
     pod = deployment["spec"]["template"]["spec"]
     runtime = docs.get("ServingRuntime")["spec"]
@@ -162,7 +163,7 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
 
 @pytest.mark.parametrize("path", MULTI_SCENARIOS, ids=lambda p: p.name)
 def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstream, path):
-    client, ns, values, _, name, _ = install_scenario(upstream, path, {"pod-security.kubernetes.io/warn": "restricted"})
+    client, ns, values, _, name, _ = install_scenario(upstream, path)
     pp, tp = values["multiNode"]["pipelineParallelSize"], values["multiNode"]["tensorParallelSize"]
     head = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the head Deployment")
     worker = wait_for(lambda: client.get("deployment", f"{name}-predictor-worker", ns), "the worker Deployment")
@@ -184,7 +185,7 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
 
 @pytest.mark.parametrize("path", SERVERLESS_SCENARIOS, ids=lambda p: p.name)
 def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstream, path):
-    client, ns, _, docs, name, predictor = install_scenario(upstream, path, {"pod-security.kubernetes.io/warn": "restricted"})
+    client, ns, _, docs, name, predictor = install_scenario(upstream, path)
     ksvc = wait_for(lambda: client.get("services.serving.knative.dev", f"{name}-predictor", ns), "the Knative Service")
     template = ksvc["spec"]["template"]
     annotations = template["metadata"]["annotations"]

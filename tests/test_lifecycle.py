@@ -174,10 +174,14 @@ def test_upgrades_change_args_auth_and_storage_and_rollback_restores(namespace):
         assert after is not None, f"{kind}/{name} did not come back"
         for field in ("spec", "rules", "roleRef", "subjects"):
             assert after.get(field) == before.get(field), f"{kind}/{name} {field}"
-        labels = {k: v for k, v in after["metadata"].get("labels", {}).items() if k != "helm.sh/chart"}
-        assert labels == {k: v for k, v in before["metadata"].get("labels", {}).items() if k != "helm.sh/chart"}
-        assert {k: v for k, v in after["metadata"].get("annotations", {}).items() if not k.startswith("meta.helm.sh/")} == \
-            {k: v for k, v in before["metadata"].get("annotations", {}).items() if not k.startswith("meta.helm.sh/")}
+        assert chart_metadata(after) == chart_metadata(before), f"{kind}/{name} metadata"
+
+
+def chart_metadata(obj):
+    """The labels and annotations the chart sets, without the ones Helm stamps on each revision."""
+    metadata = obj["metadata"]
+    return ({k: v for k, v in metadata.get("labels", {}).items() if k != "helm.sh/chart"},
+            {k: v for k, v in metadata.get("annotations", {}).items() if not k.startswith("meta.helm.sh/")})
 
 
 # What revision 1 (auth on, one account) creates; the rollback must bring each back as it was.

@@ -184,30 +184,29 @@ def override_values():
 
 def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     sets = chart_flags()
+    override = render(override_values())
+    rendered = {
+        **sets,
+        # what a user's typo in model.args becomes: the chart passes it on, vLLM names it
+        "a-flag-vllm-does-not-know": vllm.merged_container(render({"model": {"args": ["--no-such-flag=1"]}}))[1],
+        "served-model-name-override": vllm.merged_container(override)[1],
+    }
     template = tmp_path / "template.jinja"
     template.write_text("{{ messages }}")
-    parsed = {}
-    for name, args in sets.items():
-        # the container's stand-ins: model folder, chat-template mount, shell variables the head script fills
-        args = [a.replace("/mnt/models", str(vllm.model_dir())).replace("/etc/vllm/chat-template/template.jinja", str(template))
-                .replace("${MODEL_DIR}", str(vllm.model_dir())).replace("${TENSOR_PARALLEL_SIZE}", "2")
-                .replace("${PIPELINE_PARALLEL_SIZE}", "2") for a in args]
-        parsed[name] = args
-    # what a user's typo in model.args becomes: the chart passes it on, vLLM names it
-    typo = vllm.merged_container(render({"model": {"args": ["--no-such-flag=1"]}}))[1]
-    parsed["a-flag-vllm-does-not-know"] = [a.replace("/mnt/models", str(vllm.model_dir())) for a in typo]
+    # the container's stand-ins: model folder, chat-template mount, shell variables the head script fills
+    parsed = {name: [a.replace("/mnt/models", str(vllm.model_dir())).replace("/etc/vllm/chat-template/template.jinja", str(template))
+                     .replace("${MODEL_DIR}", str(vllm.model_dir())).replace("${TENSOR_PARALLEL_SIZE}", "2")
+                     .replace("${PIPELINE_PARALLEL_SIZE}", "2") for a in args]
+              for name, args in rendered.items()}
     parsed["a-parser-vllm-does-not-know"] = ["--model=/x", "--enable-auto-tool-choice", "--tool-call-parser=nonesuch"]
-    override = render(override_values())
-    parsed["served-model-name-override"] = [a.replace("/mnt/models", str(vllm.model_dir())) for a in vllm.merged_container(override)[1]]
-    verdicts = vllm.parse_args_with_vllm(parsed)
-    served = {name.removesuffix("/served-model-name"): verdicts.pop(name) for name in list(verdicts) if name.endswith("/served-model-name")}
+    verdicts, served = vllm.parse_args_with_vllm(parsed)
     # the override is the name vLLM serves, and the name the chart's helm test and NOTES promise
-    assert verdicts.pop("served-model-name-override") == "" and served["served-model-name-override"] == ["granite"]
+    assert served["served-model-name-override"] == ["granite"]
     hook_env = {e["name"]: e["value"] for e in override.get("Pod")["spec"]["containers"][0]["env"]}
     assert hook_env["MODEL"] == "granite" and '"model": "granite"' in notes(override_values())
     assert "unrecognized arguments: --no-such-flag=1" in verdicts.pop("a-flag-vllm-does-not-know")
     assert "nonesuch" in verdicts.pop("a-parser-vllm-does-not-know")
-    assert verdicts == {name: "" for name in sets}, verdicts
+    assert verdicts == {name: "" for name in [*sets, "served-model-name-override"]}, verdicts
 
 
 def broken_copy(tmp_path, edits):

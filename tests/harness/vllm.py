@@ -168,16 +168,16 @@ def stop_owned(owner: str) -> None:
             state_file.unlink()
 
 
-def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> dict[str, str | list[str]]:
+def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Feed each argument list to this vLLM's own server argument parser, its post-parse checks and
-    its tool-parser registry; returns {name: "" if accepted, else vLLM's complaint}, and under
-    "<name>/served-model-name" the names vLLM would serve the model as for each accepted list."""
+    its tool-parser registry; returns ({name: "" if accepted, else vLLM's complaint}, {name: the
+    model names vLLM would serve, for each accepted list})."""
     program = r'''
 import contextlib, io, json, sys
 from vllm.entrypoints.launchers.cli_args import make_arg_parser, validate_parsed_serve_args  # what the api_server entry point uses
 from vllm.utils.argparse_utils import FlexibleArgumentParser
 from vllm.tool_parsers.abstract_tool_parser import ToolParserManager
-results = {}
+results, served = {}, {}
 for name, args in json.loads(sys.stdin.read()).items():
     parser = make_arg_parser(FlexibleArgumentParser())
     errors = io.StringIO()
@@ -188,19 +188,20 @@ for name, args in json.loads(sys.stdin.read()).items():
             if parsed.tool_call_parser:  # the server resolves the name at start-up; do it here
                 ToolParserManager.get_tool_parser(parsed.tool_call_parser)
         results[name] = ""
-        results[name + "/served-model-name"] = parsed.served_model_name
+        served[name] = parsed.served_model_name
     except SystemExit:
         results[name] = errors.getvalue().strip().splitlines()[-1]
     except Exception as error:
         results[name] = f"{type(error).__name__}: {error}"
-print(json.dumps(results))
+print(json.dumps([results, served]))
 '''
     result = subprocess.run([str(VENV / "bin" / "python"), "-c", program], input=json.dumps(argument_sets),
                             capture_output=True, text=True, check=False, env={"PATH": f"{VENV / 'bin'}:/usr/bin:/bin",
                                                                               "HF_HUB_OFFLINE": "1"})
     if result.returncode:
         raise LaunchError(f"vLLM's argument parser did not run:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    verdicts, served = json.loads(result.stdout.strip().splitlines()[-1])
+    return verdicts, served
 
 
 if __name__ == "__main__":
