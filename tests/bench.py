@@ -161,7 +161,7 @@ def main() -> int:
     print("==> vLLM: a fresh install of its environment, then a server start", flush=True)
     install, source, start = vllm_figures()
     rows += [
-        ("vLLM environment install, fresh venv (pip cache as found)", f"{install:.0f} s ({source})"),
+        ("vLLM environment install, fresh venv (no pip cache)", f"{install:.0f} s ({source})"),
         ("vLLM server start to /health (tests' scenario)", f"{start:.1f} s"),
     ]
 

@@ -1,5 +1,6 @@
 """The pinned tools are the ones built, and report the versions pinned in tools/*/go.mod."""
 
+import os
 import re
 import subprocess
 
@@ -54,3 +55,14 @@ def test_offline_helm_assumes_the_kubernetes_of_its_release(helm, module, tmp_pa
     assert f"kube: v1.{minor}.0" in out
     # ... so the plain install renders exactly as the README writes it
     subprocess.run([BIN / helm, "template", "my-vllm", ROOT / "charts" / "vllm-kserve"], capture_output=True, text=True, check=True)
+
+
+def test_vllm_env_refuses_to_start_without_the_disk_it_needs(tmp_path):
+    """The vLLM environment is several GB; running out of disk half-way leaves a broken install and
+    pip's bare OSError. The installer checks the space first and says what to do."""
+    venv = tmp_path / "venv"
+    result = subprocess.run([str(ROOT / "tools" / "vllm-env")], capture_output=True, text=True,
+                            env={**os.environ, "VLLM_ENV_DIR": str(venv), "VLLM_ENV_NEED_GIB": "1000000"})
+    assert result.returncode == 1
+    assert "needs about 1000000 GiB free" in result.stderr and "make vllm-env" in result.stderr
+    assert not venv.exists(), "nothing may be installed when the space check fails"
