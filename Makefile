@@ -73,8 +73,9 @@ test: tools venv vllm-env ## Run every test (pytest -n auto); PYTEST_ARGS adds p
 	fi; exit $$rc
 
 .PHONY: package
-package: tools ## Package the chart into dist/vllm-kserve-<version>.tgz
-	@mkdir -p dist && helm package $(CHART) --destination dist
+DIST ?= dist
+package: tools ## Package the chart into dist/vllm-kserve-<version>.tgz (DIST= another folder)
+	@mkdir -p $(DIST) && helm package $(CHART) --destination $(DIST)
 
 .PHONY: bench
 bench: tools venv vllm-env ## Measure render speed and suite time; prints and writes .cache/bench-report.md
@@ -93,6 +94,7 @@ cluster-down: ## Stop the local control plane; no process is left
 	@python3 -m tests.harness.cluster down
 
 .PHONY: clean
-clean: cluster-down ## Remove everything make built (bin/, .venv/, caches, cluster state)
+clean: cluster-down ## Remove everything make built (bin/, .venv/, caches, cluster state); stops vLLM servers
+	@python3 -m tests.harness.vllm stop
 	rm -rf bin $(VENV) .venv-vllm .cache .pytest_cache dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

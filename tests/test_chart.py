@@ -262,6 +262,20 @@ class TestTestHook:
         assert env_of(c) == {"URL": "http://my-vllm-predictor.default.svc.cluster.local", "MODEL": "my-vllm"}
         assert pod["spec"]["automountServiceAccountToken"] is False
 
+    def test_hook_runs_as_a_non_root_uid_where_no_platform_assigns_one(self):
+        """The test image's user is root: on plain Kubernetes runAsNonRoot alone would refuse it."""
+        assert "runAsUser" not in self.pod()["spec"]["securityContext"]  # OpenShift assigns one
+        assert self.pod({"platform": "kserve-0.15"})["spec"]["securityContext"]["runAsUser"] == 65532
+        assert self.pod({"platform": "kserve-0.16", "test": {"runAsUser": 1001}})["spec"]["securityContext"]["runAsUser"] == 1001
+        assert self.pod({"test": {"runAsUser": 1001}})["spec"]["securityContext"]["runAsUser"] == 1001
+
+    def test_raw_hook_tries_the_service_port_then_the_pod_port_of_a_headless_service(self):
+        """KServe's raw Service maps 80 to 8080 when it has a cluster IP; OpenShift AI makes it headless,
+        where the name resolves to the pod and only 8080 answers."""
+        env = env_of(self.pod({"deploymentMode": "RawDeployment"})["spec"]["containers"][0])
+        assert env["URL"].split() == ["http://my-vllm-predictor.default.svc.cluster.local",
+                                      "http://my-vllm-predictor.default.svc.cluster.local:8080"]
+
     def test_hook_calls_with_the_first_local_account_token(self):
         pod = self.pod({"deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True, "serviceAccounts": [
             {"name": "elsewhere", "namespace": "other"}, {"name": "caller", "create": False}]}}})

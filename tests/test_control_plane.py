@@ -42,13 +42,8 @@ def test_up_is_idempotent_and_down_leaves_no_process(tmp_path):
 
 
 def test_servers_listen_on_loopback_only(control_plane):
-    listening = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True, check=False).stdout
-    ours = {str(pid) for pid in control_plane["pids"].values()}
-    lines = [line for line in listening.splitlines() if any(f"pid={pid}," in line for pid in ours)]
-    assert lines
-    for line in lines:
-        local = line.split()[3]
-        assert local.startswith("127.0.0.1:"), line
+    addresses = cluster.listening_addresses(list(control_plane["pids"].values()))
+    assert addresses and all(a.startswith("127.0.0.1:") for a in addresses), addresses
 
 
 def test_the_api_server_reports_the_pinned_kubernetes_version(kube):
@@ -70,3 +65,14 @@ def test_a_missing_binary_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(cluster, "BIN", tmp_path / "bin")
     with pytest.raises(cluster.ClusterError, match=r"missing bin/etcd.*run `make tools` first"):
         cluster.check_binaries()
+
+
+def test_make_demo_installs_the_defaults_and_shows_what_kserve_builds(kserve_controller):
+    """`make demo`'s script, against the run's control plane (it starts one only when none runs)."""
+    env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    result = subprocess.run([str(ROOT / "tools" / "demo")], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "helm upgrade -i my-vllm charts/vllm-kserve --namespace demo" in result.stdout
+    assert "deployment.apps/my-vllm-predictor" in result.stdout  # KServe built the RawDeployment's Deployment
+    assert '"--served-model-name=my-vllm"' in result.stdout

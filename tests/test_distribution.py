@@ -2,15 +2,19 @@
 registry, umbrella charts that depend on it from each, signed packages, and release hygiene."""
 
 import io
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import tarfile
+import tempfile
+from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.harness.cluster import listening_addresses
 from tests.harness.paths import BIN, CHART, ROOT
 from tests.harness.servers import IsolatedHelm, chart_repository, oci_registry, signing_keyrings
 
@@ -62,8 +66,10 @@ def members(package) -> list[str]:
         return archive.getnames()
 
 
-def test_package_holds_the_chart_and_nothing_else(repository_folder):
-    names = members(repository_folder / PACKAGE)
+def test_make_package_holds_the_chart_and_nothing_else(tmp_path):
+    made = subprocess.run(["make", "-s", "package", f"DIST={tmp_path}"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stdout + made.stderr
+    names = members(tmp_path / PACKAGE)
     for needed in ("Chart.yaml", "values.yaml", "values.schema.json", "README.md", "templates/NOTES.txt",
                    "templates/validate.yaml", "templates/inferenceservice.yaml", "templates/tests/test-endpoint.yaml",
                    "files/endpoint-check.sh"):
@@ -84,30 +90,41 @@ def test_chart_metadata_is_complete():
     assert yaml.safe_load(annotations["artifacthub.io/images"])
 
 
+def readme_install_lines(program: str) -> list[str]:
+    """The command lines of the README's install section that run `program`, in order."""
+    readme = (CHART / "README.md").read_text()
+    section = readme.split("## Installing the chart", 1)[1].split("\n## ", 1)[0]
+    return [line for block in re.findall(r"^```sh\n(.*?)^```", section, re.S | re.M)
+            for line in re.sub(r"\\\n\s*", " ", block).splitlines() if line.startswith(program + " ")]
+
+
 def readme_install_commands(repository: str, registry: str) -> list[list[str]]:
     """Every helm command of the README's install section, in order, aimed at the local repository
     and registry instead of the public ones (and over plain HTTP, which the local registry speaks)."""
-    readme = (CHART / "README.md").read_text()
-    section = readme.split("## Installing the chart", 1)[1].split("\n## ", 1)[0]
     commands = []
-    for block in re.findall(r"^```sh\n(.*?)^```", section, re.S | re.M):
-        for line in re.sub(r"\\\n\s*", " ", block).splitlines():
-            if not line.startswith("helm "):
-                continue
-            argv = [a.replace(PUBLIC_REPOSITORY, repository + "/").replace(PUBLIC_OCI, f"oci://{registry}/charts")
-                    for a in shlex.split(line)]
-            if any(a.startswith("oci://") for a in argv):
-                argv.append("--plain-http")
-            commands.append(argv)
+    for line in readme_install_lines("helm"):
+        argv = [a.replace(PUBLIC_REPOSITORY, repository + "/").replace(PUBLIC_OCI, f"oci://{registry}/charts")
+                for a in shlex.split(line)]
+        if any(a.startswith("oci://") for a in argv):
+            argv.append("--plain-http")
+        commands.append(argv)
     return commands
 
 
 @pytest.mark.cluster
-def test_readme_install_commands_work_against_a_local_repository_and_registry(repository, registry, kube, work):
+def test_readme_install_commands_work_against_a_local_repository_and_registry(repository, registry, kube, work, keys):
     client = kube()
     namespace = client.create_namespace("readme-install")
     helm = IsolatedHelm(work / "readme-user")
+    # a user whose GnuPG (in a short home: gpg-agent's socket path is limited) has the signer's public key
+    home = Path(tempfile.mkdtemp(prefix="home-"))
+    gnupg = home / ".gnupg"
+    gnupg.mkdir(mode=0o700)
+    user_env = {k: v for k, v in os.environ.items() if k != "GNUPGHOME"} | {"HOME": str(home)}
     try:
+        subprocess.run(["gpg", "--batch", "--import", str(keys[1])], env=user_env, capture_output=True, check=True)
+        for line in readme_install_lines("gpg"):
+            subprocess.run(["sh", "-c", line], env=user_env, capture_output=True, check=True)
         commands = readme_install_commands(repository, registry)
         kinds = {tuple(c[1:3]) for c in commands}
         assert {("repo", "add"), ("repo", "update"), ("show", "values")} <= kinds
@@ -115,12 +132,15 @@ def test_readme_install_commands_work_against_a_local_repository_and_registry(re
         assert any(c[1] == "upgrade" and "redhat-ai-services/vllm-kserve" in c for c in commands)
         for argv in commands:
             if argv[1] in ("upgrade", "install"):
-                argv = [a.replace("~/.gnupg/pubring.gpg", str(work / "keys" / "pubring.gpg")) for a in argv]
+                argv = [a.replace("~/", f"{home}/") for a in argv]  # what the shell does with ~
                 argv += ["--namespace", namespace]
             helm(*argv[1:])
         assert "deployed" in helm("status", "my-vllm", "--namespace", namespace).stdout
+        assert any("--verify" in c for c in commands)
     finally:
         client.delete_namespace(namespace)
+        subprocess.run(["gpgconf", "--homedir", str(gnupg), "--kill", "gpg-agent"], capture_output=True, check=False)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.mark.cluster
@@ -142,6 +162,12 @@ def test_classic_repository(repository, repository_folder, kube, work, tmp_path)
 
 
 @pytest.mark.cluster
+def test_the_repository_and_registry_listen_on_loopback_only(repository, registry):
+    for port in (repository.rsplit(":", 1)[1].strip("/"), registry.rsplit(":", 1)[1]):
+        addresses = listening_addresses(port=int(port))
+        assert addresses and all(a.startswith("127.0.0.1:") for a in addresses), (port, addresses)
+
+
 def test_oci_registry(registry, repository_folder, kube, work, tmp_path):
     helm = IsolatedHelm(work / "oci-user")
     reference = f"oci://{registry}/charts/vllm-kserve"
@@ -273,6 +299,8 @@ def test_ct_lint_demands_a_version_bump_for_changed_charts(tmp_path):
     """In CI `ct lint` compares against main: a changed chart with an unchanged version fails."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    # the commit under test plays main: a pull-request checkout has a detached HEAD and no local main
+    git("update-ref", "refs/remotes/origin/main", "HEAD", cwd=clone)
     git("config", "user.email", "ci@vllm-kserve.invalid", cwd=clone)
     git("config", "user.name", "ci", cwd=clone)
     shutil.copy(ROOT / "ct.yaml", clone / "ct.yaml")  # the configuration under test, even if uncommitted

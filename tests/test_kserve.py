@@ -6,7 +6,7 @@ there rendered for platform=kserve-0.15 (authentication, an OpenShift AI feature
 """
 
 import json
-import subprocess
+import re
 import time
 
 import pytest
@@ -14,7 +14,7 @@ import yaml
 
 from tests.harness import cluster
 from tests.harness.kube import is_subset
-from tests.harness.render import render, render_error
+from tests.harness.render import notes, render, render_error
 from tests.harness.scenarios import CI_VALUES, deep_merge
 
 pytestmark = pytest.mark.cluster
@@ -181,6 +181,11 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
         assert "${PIPELINE_PARALLEL_SIZE:-${RAY_NODE_COUNT}}" in script
         assert_restricted(client, ns, deployment["spec"]["template"]["spec"])
     assert client.get("horizontalpodautoscaler", f"{name}-predictor", ns) is None
+    # the notes' logs and port-forward commands select the head's pods, never a worker's
+    selector = re.search(r" -l (\S+) -c kserve-container", notes(values, namespace=ns))[1]
+    key, value = selector.split("=")
+    assert head["spec"]["template"]["metadata"]["labels"].get(key) == value
+    assert worker["spec"]["template"]["metadata"]["labels"].get(key) != value
 
 
 @pytest.mark.parametrize("path", SERVERLESS_SCENARIOS, ids=lambda p: p.name)
@@ -280,10 +285,8 @@ def test_webhooks_really_run_on_create(upstream):
 
 
 def test_the_kserve_manager_listens_on_loopback_only(kserve_controller):
-    listening = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True, check=False).stdout
-    pid = kserve_controller["pids"]["kserve-manager"]
-    lines = [line for line in listening.splitlines() if f"pid={pid}," in line]
-    assert lines and all(line.split()[3].startswith("127.0.0.1:") for line in lines), lines
+    addresses = cluster.listening_addresses([kserve_controller["pids"]["kserve-manager"]])
+    assert addresses and all(a.startswith("127.0.0.1:") for a in addresses), addresses
 
 
 
@@ -319,6 +322,38 @@ def test_kserve_modelcar_injection_replaces_the_container_security_context(upstr
     assert container(pod["spec"], "kserve-container")["securityContext"] == {"runAsUser": config["uidModelcar"]}
     assert [c["name"] for c in pod["spec"]["containers"]] == ["kserve-container", "modelcar"]
     assert pod["spec"]["shareProcessNamespace"] is True
+
+
+def test_the_hugging_face_token_reaches_the_storage_initializer_and_only_it(upstream):
+    """KServe downloads hf:// models in its storage-initializer init container, whose environment
+    comes from the storage Secret, not from the model container."""
+    client, namespace = upstream
+    ns = namespace("hf-token")
+    client.kubectl("create", "secret", "generic", "hf-token", "-n", ns, "--from-literal=HF_TOKEN=hf_not_a_real_token")
+    install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {
+        "uri": "hf://ibm-granite/granite-3.3-2b-instruct", "huggingFace": {"tokenSecret": {"name": "hf-token"}}}}))
+    [pod] = pods_of(client, ns, "my-vllm")
+    [initializer] = [c for c in pod["spec"].get("initContainers", []) if c["name"] == "storage-initializer"]
+    assert initializer["args"][0] == "hf://ibm-granite/granite-3.3-2b-instruct"
+    assert {"name": "HF_TOKEN", "value": "hf_not_a_real_token"} in initializer["env"]
+    assert "HF_TOKEN" not in {e["name"] for e in container(pod["spec"], "kserve-container").get("env", [])}
+
+
+def test_s3_on_upstream_kserve_reads_the_named_entry_of_storage_config(upstream):
+    """Upstream has no data-connection controller: model.s3.key names an entry of Secret storage-config
+    (README, S3), and KServe hands that entry to the storage initializer and points it at bucket/path."""
+    client, namespace = upstream
+    ns = namespace("s3-upstream")
+    connection = {"type": "s3", "access_key_id": "a", "secret_access_key": "b", "endpoint_url": "https://s3.example.com",
+                  "bucket": "my-bucket", "region": "us-east-1"}
+    client.kubectl("create", "secret", "generic", "storage-config", "-n", ns, f"--from-literal=my-s3-connection={json.dumps(connection)}")
+    install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {
+        "mode": "s3", "s3": {"key": "my-s3-connection", "path": "models/granite"}}}))
+    [pod] = pods_of(client, ns, "my-vllm")
+    [initializer] = [c for c in pod["spec"].get("initContainers", []) if c["name"] == "storage-initializer"]
+    assert initializer["args"][0] == "s3://my-bucket/models/granite"
+    config = next(e for e in initializer["env"] if e["name"] == "STORAGE_CONFIG")
+    assert config["valueFrom"]["secretKeyRef"] == {"name": "storage-config", "key": "my-s3-connection"}
 
 
 def test_knative_serving_crds_stand_beside_kserve(upstream):

@@ -155,12 +155,28 @@ def test_serverless_renders_only_what_knative_accepts():
         assert set(volume) - {"name"} <= {"emptyDir", "configMap", "secret", "projected"}
 
 
+def test_serverless_keeps_the_security_settings_knative_allows():
+    """The chart refuses the rest in Serverless mode (see the bad inputs); these must still get through.
+    Knative also keeps `privileged`, but only when it is false."""
+    wanted = {"readOnlyRootFilesystem": True, "runAsGroup": 1001, "privileged": False,
+              "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}}
+    for c in render({"securityContext": wanted}).get("ServingRuntime")["spec"]["containers"]:
+        assert wanted.items() <= c["securityContext"].items()
+        assert set(c["securityContext"]) <= KNATIVE_SECURITY_FIELDS | {"privileged"}
+
+
 class TestTimeout:
     @pytest.mark.parametrize("mode", ["Serverless", "RawDeployment"])
     def test_one_knob_sets_the_predictor_and_route_timeouts(self, mode):
-        docs = render({"deploymentMode": mode, "endpoint": {"timeoutSeconds": 1800}})
+        # past Knative's default limit of 600 s, which the cluster in this example was raised above
+        docs = render({"deploymentMode": mode, "endpoint": {"timeoutSeconds": 1800, "knativeMaxTimeoutSeconds": 3600}})
         assert isvc(docs)["spec"]["predictor"]["timeout"] == 1800
         assert isvc(docs)["metadata"]["annotations"]["haproxy.router.openshift.io/timeout"] == "1800s"
+
+    def test_only_serverless_is_held_to_knatives_limit(self):
+        assert isvc(render({"deploymentMode": "RawDeployment", "endpoint": {"timeoutSeconds": 1800}}))["spec"]["predictor"]["timeout"] == 1800
+        assert "endpoint.timeoutSeconds=601" in render_error({"endpoint": {"timeoutSeconds": 601}})
+        assert isvc(render({"endpoint": {"timeoutSeconds": 600}}))["spec"]["predictor"]["timeout"] == 600
 
     def test_default_outlasts_the_thirty_second_route_default(self):
         assert isvc(render())["spec"]["predictor"]["timeout"] >= 300
@@ -196,9 +212,12 @@ class TestPlatformLevels:
     def test_hugging_face_models_on_upstream_levels_with_a_secret_token(self):
         values = {"platform": "kserve-0.16", "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct",
                                                         "huggingFace": {"tokenSecret": {"name": "hf-token"}}}}
-        model = isvc(render(values))["spec"]["predictor"]["model"]
+        rendered = isvc(render(values))
+        model = rendered["spec"]["predictor"]["model"]
         assert model["storageUri"] == "hf://ibm-granite/granite-3.3-2b-instruct"
-        assert model["env"] == [{"name": "HF_TOKEN", "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "HF_TOKEN"}}}]
+        # the downloader gets the Secret (KServe's storage-secret annotation); vLLM never sees the token
+        assert rendered["metadata"]["annotations"]["serving.kserve.io/storageSecretName"] == "hf-token"
+        assert "env" not in model
         refused = render_error({**values, "platform": "rhoai-2.25"})
         assert 'model.uri "hf://ibm-granite/granite-3.3-2b-instruct"' in refused and "platform=rhoai-2.25" in refused
 

@@ -5,11 +5,13 @@ serving the BERT embedding model packaged on PyPI) started exactly as KServe wou
 import os
 import re
 import shutil
+import socket
 import subprocess
 
 import pytest
 
 from tests.harness import vllm
+from tests.harness.cluster import listening_addresses
 from tests.harness.paths import CHART
 from tests.harness.render import notes, render
 
@@ -69,6 +71,15 @@ def test_the_launch_is_the_chart_command_line(served):
     assert "--served-model-name=my-vllm" in server.launch.argv  # KServe's {{.Name}}, filled in
 
 
+def test_vllm_and_its_engine_listen_on_loopback_only(served):
+    """The API server gets --host=127.0.0.1; the engine process and torch's gloo group it forks must
+    not open anything beyond loopback either."""
+    _, server = served
+    addresses = listening_addresses([server.pid])
+    assert f"127.0.0.1:{server.launch.port}" in addresses
+    assert all(a.startswith("127.0.0.1:") for a in addresses), addresses
+
+
 def test_probes_pass_and_the_startup_budget_outlasts_the_load(served):
     docs, server = served
     container = runtime_container(docs)
@@ -123,6 +134,19 @@ def test_helm_test_hook_lists_the_model_and_reaches_vllm_for_chat(served, tmp_pa
     assert_refused_as_not_a_chat_model(server)
     embeddings = vllm.http(f"{server.url}/v1/embeddings", {"model": "my-vllm", "input": "hello"})
     assert embeddings[0] == 200 and '"embedding"' in embeddings[1]
+
+
+def test_helm_test_hook_moves_on_from_an_address_that_refuses_connections(served):
+    """As on a headless Service, where port 80 of the name reaches the pod and nothing listens there."""
+    docs, server = served
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    try:
+        result = run_hook_script(docs, f"http://127.0.0.1:{closed.getsockname()[1]} {server.url}")
+    finally:
+        closed.close()
+    assert f"calling {server.url}\n" in result.stdout
+    assert f"ok   GET /v1/models lists {docs.get('InferenceService')['metadata']['name']}: HTTP 200" in result.stdout
 
 
 def test_helm_test_hook_sends_the_token_when_auth_is_on(served, tmp_path):

@@ -174,6 +174,24 @@ def stop_pids(pids: list[int], grace: float) -> None:
             os.waitpid(pid, os.WNOHANG)
 
 
+def listening_addresses(process_groups: list[int] = (), port: int | None = None) -> list[str]:
+    """The local addresses of TCP listeners held by any process of these process groups (a server and
+    the helpers it forked), or bound to `port`, as `ss` reports them."""
+    members = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) in process_groups:  # the process group id, after state and parent pid
+                members.add(stat.parent.name)
+    listening = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True, check=True).stdout.splitlines()
+    found = []
+    for line in listening:
+        local = line.split()[3]
+        if any(f"pid={pid}," in line for pid in members) or (port is not None and local.rsplit(":", 1)[1] == str(port)):
+            found.append(local)
+    return found
+
+
 def tail(name: str, lines: int = 25) -> str:
     path = STATE / f"{name}.log"
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else "(no log)"

@@ -15,10 +15,10 @@ import tempfile
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cluster
+from . import cluster, kube
 from .paths import BIN
 
 
@@ -86,7 +86,8 @@ class IsolatedHelm:
     """helm 4 with its own repositories, cache and registry logins, pointed at the local cluster."""
 
     home: Path
-    context: str = "rhoai-2.22"
+    # OpenShift AI's level when its CRDs are at hand, else the upstream level standing in for it
+    context: str = field(default_factory=lambda: kube.context_for("rhoai-2.22"))
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "KUBECONFIG": str(cluster.KUBECONFIG),

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -123,7 +124,8 @@ class Server:
 
 
 def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
-    """Start the server for `launch` unless this run already did; wait until /health answers."""
+    """Start the server for `launch` unless one already answers for it; wait until /health answers.
+    A server left by a run that ended without stopping it is taken over, so this run stops it."""
     folder = STATE / launch.key
     folder.mkdir(parents=True, exist_ok=True)
     with open(STATE / f"{launch.key}.lock", "w") as lock:
@@ -131,41 +133,56 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
         state_file = folder / "server.json"
         if state_file.exists():
             state = json.loads(state_file.read_text())
-            if alive(state["pid"]):
+            if alive(state["pid"]) and state.get("seconds_to_ready") is not None:
+                state_file.write_text(json.dumps({**state, "owner": owner}))
                 return Server(launch, state["pid"], state["seconds_to_ready"], folder / "vllm.log")
+            if alive(state["pid"]):
+                stop(state["pid"])  # a start that was interrupted before /health answered
+            state_file.unlink()
         if not _port_free(launch.port):
             raise LaunchError(f"port {launch.port} on 127.0.0.1 is taken; the rendered runtime needs it for vLLM")
         log = folder / "vllm.log"
         started = time.monotonic()
         process = subprocess.Popen(launch.argv, env=launch.env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True, cwd=folder)
-        deadline = started + timeout
-        while True:
-            if process.poll() is not None:
-                raise LaunchError(f"vLLM exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-            with contextlib.suppress(OSError):
-                if http(f"http://127.0.0.1:{launch.port}/health", timeout=2)[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                stop(process.pid)
-                raise LaunchError(f"vLLM did not answer /health within {timeout:.0f}s:\n{log.read_text()[-4000:]}")
-            time.sleep(1)
+        # recorded at once, so that `make clean` or the next run can stop it even if this one is killed
+        state_file.write_text(json.dumps({"pid": process.pid, "seconds_to_ready": None, "owner": owner}))
+        try:
+            _wait_for_health(process, launch.port, log, started + timeout)
+        except BaseException:
+            stop(process.pid)
+            state_file.unlink(missing_ok=True)
+            raise
         seconds = round(time.monotonic() - started, 1)
         state_file.write_text(json.dumps({"pid": process.pid, "seconds_to_ready": seconds, "owner": owner}))
         return Server(launch, process.pid, seconds, log)
+
+
+def _wait_for_health(process: subprocess.Popen, port: int, log: Path, deadline: float) -> None:
+    while True:
+        if process.poll() is not None:
+            raise LaunchError(f"vLLM exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        with contextlib.suppress(OSError):
+            if http(f"http://127.0.0.1:{port}/health", timeout=2)[0] == 200:
+                return
+        if time.monotonic() > deadline:
+            raise LaunchError(f"vLLM did not answer /health in time:\n{log.read_text()[-4000:]}")
+        time.sleep(1)
 
 
 def stop(pid: int) -> None:
     stop_pids([pid], grace=20)  # vLLM shuts its engine process down on SIGTERM
 
 
-def stop_owned(owner: str) -> None:
-    """Stop every server that the run `owner` started."""
+def stop_owned(owner: str | None) -> None:
+    """Stop every server that the run `owner` started (every server, for None), and remove the
+    folders that stood in for its pod's writable volumes."""
     for state_file in STATE.glob("*/server.json"):
         state = json.loads(state_file.read_text())
-        if state.get("owner") == owner:
+        if owner is None or state.get("owner") == owner:
             stop(state["pid"])
             state_file.unlink()
+            shutil.rmtree(state_file.parent / "scratch", ignore_errors=True)
 
 
 def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -205,4 +222,7 @@ print(json.dumps([results, served]))
 
 
 if __name__ == "__main__":
-    print(model_dir(), file=sys.stderr)
+    if sys.argv[1:] == ["stop"]:  # make clean
+        stop_owned(None)
+    else:
+        print(model_dir(), file=sys.stderr)

@@ -1,5 +1,6 @@
 # `helm test`: the endpoint lists the served model and answers a chat completion, streamed and not.
-# URL, MODEL and (when auth is on) TOKEN_FILE come from the pod's environment.
+# URL, MODEL and (when auth is on) TOKEN_FILE come from the pod's environment. URL may list several
+# addresses: the first that accepts a connection is used.
 set -eu
 ca=/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt
 tls="--insecure"
@@ -9,7 +10,7 @@ auth=""
 body=/tmp/body
 
 call() { # call METHOD PATH [JSON] -> prints the HTTP status, body in /tmp/body
-  curl --silent --show-error --max-time 300 $tls --output "$body" --write-out '%{http_code}' \
+  curl --silent --show-error --connect-timeout 10 --max-time 300 $tls --output "$body" --write-out '%{http_code}' \
     --request "$1" ${auth:+--header "$auth"} --header 'Content-Type: application/json' \
     ${3:+--data "$3"} "$URL$2" || true
 }
@@ -22,6 +23,12 @@ check() { # check NAME EXPECTED_STATUS STATUS [TEXT_THE_BODY_MUST_CONTAIN]
   fi
   echo "ok   $1: HTTP $3"
 }
+
+candidates=$URL
+for URL in $candidates; do
+  [ "$(call GET /v1/models)" != 000 ] && break  # curl reports 000 when it cannot connect
+done
+echo "calling $URL"
 
 if [ -n "${EXPECT_REFUSAL:-}" ]; then
   status=$(call GET /v1/models)

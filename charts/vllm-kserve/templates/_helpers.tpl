@@ -279,17 +279,22 @@ hash of the whole name, so two long names never collide and renders stay reprodu
 
 {{/*
 Where `helm test` calls the model: test.url, or the predictor's in-cluster address (OpenShift AI's
-auth proxy listens on 8443 with TLS in RawDeployment mode).
+auth proxy listens on 8443 with TLS in RawDeployment mode). A space-separated list means "the first
+that accepts a connection".
 */}}
 {{- define "vllm-kserve.testURL" -}}
 {{- if .Values.test.url -}}
 {{- .Values.test.url -}}
 {{- else -}}
 {{- $host := printf "%s-predictor.%s.svc.cluster.local" (include "vllm-kserve.isvcName" .) .Release.Namespace -}}
-{{- if and .Values.endpoint.auth.enabled (not (include "vllm-kserve.serverless" .)) -}}
+{{- if include "vllm-kserve.serverless" . -}}
+http://{{ $host }}
+{{- else if .Values.endpoint.auth.enabled -}}
 https://{{ $host }}:8443
 {{- else -}}
-http://{{ $host }}
+{{- /* KServe's raw Service maps port 80 to vLLM's 8080 when it has a cluster IP (upstream's default);
+OpenShift AI makes it headless by default, so only the pod's own port answers there */ -}}
+http://{{ $host }} http://{{ $host }}:8080
 {{- end -}}
 {{- end -}}
 {{- end -}}
