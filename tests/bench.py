@@ -103,7 +103,7 @@ def vllm_figures() -> tuple[float, str, float]:
         install = time.perf_counter() - started
         source = (Path(folder) / "venv" / "torch-source").read_text().strip()
     launch = vllm.launch_for(render(SCENARIO))
-    vllm.stop_owned(None)  # a server left running would be reused, and its old start time reported
+    vllm.stop_owned(None, key=launch.key)  # one left running would be reused, its old start time reported
     server = vllm.ensure_server(launch, owner="bench")
     vllm.stop_owned("bench")
     return install, source, server.seconds_to_ready

@@ -108,7 +108,7 @@ BAD_INPUTS = [
     ("hf-on-openshift-ai", ["--set", "model.uri=hf://ibm-granite/granite-3.3-2b-instruct"], ['model.uri "hf://ibm-granite/granite-3.3-2b-instruct"', "platform=rhoai-2.22"]),
     ("hf-token-without-hf-model", ["--set", "model.huggingFace.tokenSecret.name=hf"], ["model.huggingFace.tokenSecret.name=hf", "not an hf:// model"]),
     ("hf-token-in-values", {"platform": "kserve-0.16", "model": {"uri": "hf://a/b", "env": [{"name": "HF_TOKEN", "value": "hf_x"}]}}, ["model.env gives HF_TOKEN a literal value", "model.huggingFace.tokenSecret.name"]),
-    ("hf-token-key-is-fixed", {"platform": "kserve-0.16", "model": {"uri": "hf://a/b", "huggingFace": {"tokenSecret": {"name": "hf", "key": "token"}}}}, ["key"]),
+    ("hf-token-key-is-fixed", {"platform": "kserve-0.16", "model": {"uri": "hf://a/b", "huggingFace": {"tokenSecret": {"name": "hf", "key": "token"}}}}, ["/model/huggingFace/tokenSecret", "'key'"]),
     ("hf-uri-without-model", ["--set", "platform=kserve-0.16", "--set", "model.uri=hf://granite"], ["/model/uri", "hf://granite"]),
     ("existing-runtime-and-name", ["--set", "servingRuntime.useExisting=vllm-cuda-runtime", "--set", "servingRuntime.name=mine"], ["servingRuntime.useExisting=vllm-cuda-runtime", "servingRuntime.name"]),
     ("keda-serverless", ["--set", "scaling.rawDeployment.autoscaler=keda"], ["scaling.rawDeployment.autoscaler=keda applies only to deploymentMode=RawDeployment"]),

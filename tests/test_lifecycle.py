@@ -86,7 +86,7 @@ def test_scenario_installs_keeps_every_field_and_reapplies_as_a_no_op(namespace,
                         f"standing in for them refuses this scenario as the chart does there: {refused.stderr.strip()[-200:]}")
     client, ns = namespace(platform, prefix=values.name.removesuffix("-values.yaml"))
     manifest = install_and_compare(client, ns, "-f", str(values))
-    before = resource_versions(client, ns, manifest)
+    before = settled_versions(client, ns, manifest)
     client.install("my-vllm", ns, "-f", str(values))
     assert resource_versions(client, ns, manifest) == before
 
@@ -126,12 +126,26 @@ def resource_versions(client, ns, manifest):
             for d, live in live_objects(client, manifest, ns)}
 
 
+def settled_versions(client, ns, manifest, quiet=1.0, timeout=20.0):
+    """The resourceVersions once the controllers are done with a fresh install (KServe adds its
+    finalizer and status, the token controller fills a legacy token): unchanged over `quiet` seconds."""
+    deadline = time.monotonic() + timeout
+    versions = resource_versions(client, ns, manifest)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        again = resource_versions(client, ns, manifest)
+        if again == versions:
+            return versions
+        versions = again
+    raise AssertionError(f"the objects kept changing for {timeout:.0f}s after the install")
+
+
 def test_reapplying_unchanged_values_changes_nothing(namespace):
     client, ns = namespace()
     flags = ["--set", "endpoint.auth.enabled=true", "--set", "endpoint.auth.serviceAccounts[0].name=caller"]
     client.install("my-vllm", ns, *flags)
     manifest = client.helm("get", "manifest", "my-vllm", "-n", ns).stdout
-    before = resource_versions(client, ns, manifest)
+    before = settled_versions(client, ns, manifest)
     client.install("my-vllm", ns, *flags)
     assert resource_versions(client, ns, manifest) == before
 

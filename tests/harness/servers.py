@@ -112,7 +112,8 @@ def signing_keyrings(folder: Path) -> tuple[Path, Path, str]:
     # gpg-agent's sockets live in the home folder and a socket path may not exceed 107 bytes, which a
     # folder deep in pytest's tmp tree can: the home gets a short path of its own
     home = Path(tempfile.mkdtemp(prefix="gpg-"))
-    name = "vllm-kserve test signer <signer@vllm-kserve.invalid>"
+    # the README exports the maintainers' key by this user ID
+    name = "vllm-kserve maintainers (throwaway test key) <signer@vllm-kserve.invalid>"
     gpg = ["gpg", "--homedir", str(home), "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
 
     def run(*args) -> bytes:

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -26,7 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cluster import alive, stop_pids
+from .cluster import stop_pids
 from .paths import CACHE, ROOT
 
 VENV = ROOT / ".venv-vllm"
@@ -133,10 +134,10 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
         state_file = folder / "server.json"
         if state_file.exists():
             state = json.loads(state_file.read_text())
-            if alive(state["pid"]) and state.get("seconds_to_ready") is not None:
+            if _is_server(state["pid"]) and state.get("seconds_to_ready") is not None:
                 state_file.write_text(json.dumps({**state, "owner": owner}))
                 return Server(launch, state["pid"], state["seconds_to_ready"], folder / "vllm.log")
-            if alive(state["pid"]):
+            if _is_server(state["pid"]):
                 stop(state["pid"])  # a start that was interrupted before /health answered
             state_file.unlink()
         if not _port_free(launch.port):
@@ -152,6 +153,7 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
         except BaseException:
             stop(process.pid)
             state_file.unlink(missing_ok=True)
+            shutil.rmtree(folder / "scratch", ignore_errors=True)
             raise
         seconds = round(time.monotonic() - started, 1)
         state_file.write_text(json.dumps({"pid": process.pid, "seconds_to_ready": seconds, "owner": owner}))
@@ -174,13 +176,23 @@ def stop(pid: int) -> None:
     stop_pids([pid], grace=20)  # vLLM shuts its engine process down on SIGTERM
 
 
-def stop_owned(owner: str | None) -> None:
-    """Stop every server that the run `owner` started (every server, for None), and remove the
-    folders that stood in for its pod's writable volumes."""
+def _is_server(pid: int) -> bool:
+    """Whether `pid` still leads the process group of a vLLM server this harness started (a recorded
+    pid may have been reused since)."""
+    try:
+        return os.getpgid(pid) == pid and b"vllm.entrypoints" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def stop_owned(owner: str | None, key: str | None = None) -> None:
+    """Stop every server that the run `owner` started (every server, for None; only the one for the
+    command line `key`, when given), and remove the folders that stood in for its pod's volumes."""
     for state_file in STATE.glob("*/server.json"):
         state = json.loads(state_file.read_text())
-        if owner is None or state.get("owner") == owner:
-            stop(state["pid"])
+        if (owner is None or state.get("owner") == owner) and (key is None or state_file.parent.name == key):
+            if _is_server(state["pid"]):
+                stop(state["pid"])
             state_file.unlink()
             shutil.rmtree(state_file.parent / "scratch", ignore_errors=True)
 
