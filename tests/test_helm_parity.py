@@ -17,10 +17,14 @@ def outcome(helm, scenario):
     if code:
         # the same rule must fire; helm's own prefix differs between majors
         return "refused", err[err.find("vllm-kserve"):].strip()
-    return "rendered", parse(out)
+    return "rendered", out
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_helm3_renders_what_helm4_renders(scenario):
-    assert outcome("helm3", scenario) == outcome("helm", scenario)
+    three, four = outcome("helm3", scenario), outcome("helm", scenario)
+    if three != four and three[0] == four[0] == "rendered":
+        # the same objects may still be written differently: compare them parsed
+        three, four = parse(three[1]), parse(four[1])
+    assert three == four
 
