@@ -151,8 +151,7 @@ def main() -> int:
     rebuild = timed([str(ROOT / "tools" / "build")], runs=3)
     rows.append(("second `make tools` (all up to date)", summary(rebuild)))
 
-    # the suites run before the control plane and the vLLM install: measured right after that
-    # multi-gigabyte install, the same suite ran about 15 % slower than it does on its own
+    # the suites run first, before the multi-gigabyte vLLM install and the servers disturb the machine
     print("==> test suite, memoised renders", flush=True)
     memo_time, memo_out = run_suite(naive=False)
     tests = int(re.search(r"(\d+) passed", memo_out)[1])
