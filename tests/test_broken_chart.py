@@ -1,22 +1,9 @@
 """The harness catches what the API server would silently drop: broken copies of the chart fail."""
 
-import shutil
-
 import pytest
 
-from tests.harness.paths import CHART
+from tests.harness.broken import broken_copy
 from tests.harness.render import SchemaError, render
-
-
-def broken_copy(tmp_path, template, old, new):
-    chart = tmp_path / CHART.name
-    shutil.copytree(CHART, chart)
-    path = chart / "templates" / template
-    text = path.read_text()
-    assert old in text, f"{old!r} is no longer in {template}; update this test"
-    path.write_text(text.replace(old, new, 1))
-    return chart
-
 
 BREAKAGES = [
     # a pod-level field moved into the model container, where KServe's API has no such field
@@ -34,7 +21,7 @@ BREAKAGES = [
 
 @pytest.mark.parametrize("case_id, template, old, new, message", BREAKAGES, ids=[b[0] for b in BREAKAGES])
 def test_a_misplaced_or_unknown_field_fails_the_render(tmp_path, case_id, template, old, new, message):
-    chart = broken_copy(tmp_path, template, old, new)
+    chart = broken_copy(tmp_path, [(template, old, new)])
     values = {"endpoint": {"auth": {"enabled": True}}}
     render(values)  # the real chart is fine with these values
     with pytest.raises(SchemaError, match=message):

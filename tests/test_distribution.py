@@ -8,15 +8,13 @@ import shlex
 import shutil
 import subprocess
 import tarfile
-import tempfile
-from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.harness.cluster import listening_addresses
 from tests.harness.paths import BIN, CHART, ROOT
-from tests.harness.servers import IsolatedHelm, chart_repository, oci_registry, signing_keyrings
+from tests.harness.servers import IsolatedHelm, chart_repository, gnupg_home, oci_registry, signing_keyrings
 
 CHART_META = yaml.safe_load((CHART / "Chart.yaml").read_text())
 VERSION = CHART_META["version"]
@@ -118,31 +116,28 @@ def test_readme_install_commands_work_against_a_local_repository_and_registry(re
     client = kube()
     namespace = client.create_namespace("readme-install")
     helm = IsolatedHelm(work / "readme-user")
-    # a user whose GnuPG (in a short home: gpg-agent's socket path is limited) has the signer's public key
-    home = Path(tempfile.mkdtemp(prefix="home-"))
-    gnupg = home / ".gnupg"
-    gnupg.mkdir(mode=0o700)
-    user_env = {k: v for k, v in os.environ.items() if k != "GNUPGHOME"} | {"HOME": str(home)}
     try:
-        subprocess.run(["gpg", "--batch", "--import", str(keys[1])], env=user_env, capture_output=True, check=True)
-        for line in readme_install_lines("gpg"):
-            subprocess.run(["sh", "-c", line], env=user_env, capture_output=True, check=True)
-        commands = readme_install_commands(repository, registry)
-        kinds = {tuple(c[1:3]) for c in commands}
-        assert {("repo", "add"), ("repo", "update"), ("show", "values")} <= kinds
-        assert any(c[1] == "upgrade" and any(a.startswith("oci://") for a in c) for c in commands)
-        assert any(c[1] == "upgrade" and "redhat-ai-services/vllm-kserve" in c for c in commands)
-        for argv in commands:
-            if argv[1] in ("upgrade", "install"):
-                argv = [a.replace("~/", f"{home}/") for a in argv]  # what the shell does with ~
-                argv += ["--namespace", namespace]
-            helm(*argv[1:])
+        # a user whose GnuPG, in ~/.gnupg of a home of its own, has the signer's public key
+        with gnupg_home(".gnupg") as gnupg:
+            home = gnupg.parent
+            user_env = {k: v for k, v in os.environ.items() if k != "GNUPGHOME"} | {"HOME": str(home)}
+            subprocess.run(["gpg", "--batch", "--import", str(keys[1])], env=user_env, capture_output=True, check=True)
+            for line in readme_install_lines("gpg"):
+                subprocess.run(["sh", "-c", line], env=user_env, capture_output=True, check=True)
+            commands = readme_install_commands(repository, registry)
+            kinds = {tuple(c[1:3]) for c in commands}
+            assert {("repo", "add"), ("repo", "update"), ("show", "values")} <= kinds
+            assert any(c[1] == "upgrade" and any(a.startswith("oci://") for a in c) for c in commands)
+            assert any(c[1] == "upgrade" and "redhat-ai-services/vllm-kserve" in c for c in commands)
+            for argv in commands:
+                if argv[1] in ("upgrade", "install"):
+                    argv = [a.replace("~/", f"{home}/") for a in argv]  # what the shell does with ~
+                    argv += ["--namespace", namespace]
+                helm(*argv[1:])
         assert "deployed" in helm("status", "my-vllm", "--namespace", namespace).stdout
         assert any("--verify" in c for c in commands)
     finally:
         client.delete_namespace(namespace)
-        subprocess.run(["gpgconf", "--homedir", str(gnupg), "--kill", "gpg-agent"], capture_output=True, check=False)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.mark.cluster

@@ -15,24 +15,9 @@ import yaml
 from tests.harness import cluster
 from tests.harness.kube import is_subset
 from tests.harness.render import notes, render, render_error
-from tests.harness.scenarios import CI_VALUES, deep_merge
+from tests.harness.scenarios import CI_VALUES, UPSTREAM, accepted_upstream, deep_merge, upstream_values
 
 pytestmark = pytest.mark.cluster
-
-UPSTREAM = {"platform": "kserve-0.15", "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}}}
-
-
-def upstream_values(path) -> dict:
-    return deep_merge(yaml.safe_load(path.read_text()) or {}, UPSTREAM)
-
-
-def accepted_upstream(path) -> bool:
-    try:
-        render(upstream_values(path))
-        return True
-    except Exception:  # noqa: BLE001 - the chart refusing is the answer
-        return False
-
 
 @pytest.fixture
 def upstream(kube, kserve_controller):
@@ -78,8 +63,8 @@ def install_scenario(upstream, path):
     return client, ns, values, docs, isvc["metadata"]["name"], isvc["spec"]["predictor"]
 
 
-def container(pod_spec, name):
-    [found] = [c for c in pod_spec["containers"] if c["name"] == name]
+def container(pod_spec, name, kind="containers"):
+    [found] = [c for c in pod_spec.get(kind, []) if c["name"] == name]
     return found
 
 
@@ -333,7 +318,7 @@ def test_the_hugging_face_token_reaches_the_storage_initializer_and_only_it(upst
     install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {
         "uri": "hf://ibm-granite/granite-3.3-2b-instruct", "huggingFace": {"tokenSecret": {"name": "hf-token"}}}}))
     [pod] = pods_of(client, ns, "my-vllm")
-    [initializer] = [c for c in pod["spec"].get("initContainers", []) if c["name"] == "storage-initializer"]
+    initializer = container(pod["spec"], "storage-initializer", kind="initContainers")
     assert initializer["args"][0] == "hf://ibm-granite/granite-3.3-2b-instruct"
     assert {"name": "HF_TOKEN", "value": "hf_not_a_real_token"} in initializer["env"]
     assert "HF_TOKEN" not in {e["name"] for e in container(pod["spec"], "kserve-container").get("env", [])}
@@ -350,7 +335,7 @@ def test_s3_on_upstream_kserve_reads_the_named_entry_of_storage_config(upstream)
     install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {
         "mode": "s3", "s3": {"key": "my-s3-connection", "path": "models/granite"}}}))
     [pod] = pods_of(client, ns, "my-vllm")
-    [initializer] = [c for c in pod["spec"].get("initContainers", []) if c["name"] == "storage-initializer"]
+    initializer = container(pod["spec"], "storage-initializer", kind="initContainers")
     assert initializer["args"][0] == "s3://my-bucket/models/granite"
     config = next(e for e in initializer["env"] if e["name"] == "STORAGE_CONFIG")
     assert config["valueFrom"]["secretKeyRef"] == {"name": "storage-config", "key": "my-s3-connection"}

@@ -4,13 +4,13 @@ serving the BERT embedding model packaged on PyPI) started exactly as KServe wou
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 
 import pytest
 
 from tests.harness import vllm
+from tests.harness.broken import broken_copy
 from tests.harness.cluster import listening_addresses
 from tests.harness.paths import CHART
 from tests.harness.render import notes, render
@@ -113,11 +113,12 @@ def assert_refused_as_not_a_chat_model(server, path="/v1/chat/completions"):
     assert "/v1/embeddings" in routes and path not in routes
 
 
-def run_hook_script(docs, url, token_file=None):
+def run_hook_script(docs, url, token_file=None, path="/usr/bin:/bin"):
+    """The `helm test` pod's script, run here with the pod's environment (and URL aimed at `url`)."""
     pod = docs.get("Pod")
     [container] = pod["spec"]["containers"]
     env = {e["name"]: e["value"] for e in container["env"]}
-    env.update(URL=url, PATH="/usr/bin:/bin")
+    env.update(URL=url, PATH=path)
     if token_file:
         env["TOKEN_FILE"] = str(token_file)
     return subprocess.run(container["command"], env=env, capture_output=True, text=True, timeout=300, check=False)
@@ -150,18 +151,14 @@ def test_helm_test_hook_moves_on_from_an_address_that_refuses_connections(served
 
 
 def test_helm_test_hook_sends_the_token_when_auth_is_on(served, tmp_path):
-    docs, server = served
+    _, server = served
     auth_docs = render({**SCENARIO, "endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": "caller"}]}}})
     token = tmp_path / "token"
     token.write_text("a-service-account-token")
     trace = tmp_path / "curl"
     trace.write_text('#!/bin/sh\nfor a in "$@"; do echo "$a"; done >> "$(dirname "$0")/seen"\nexec /usr/bin/curl "$@"\n')
     trace.chmod(0o755)
-    pod = auth_docs.get("Pod")
-    [container] = pod["spec"]["containers"]
-    env = {e["name"]: e["value"] for e in container["env"]}
-    env.update(URL=server.url, TOKEN_FILE=str(token), PATH=f"{tmp_path}:/usr/bin:/bin")
-    subprocess.run(container["command"], env=env, capture_output=True, text=True, timeout=300, check=False)
+    run_hook_script(auth_docs, server.url, token_file=token, path=f"{tmp_path}:/usr/bin:/bin")
     assert "Authorization: Bearer a-service-account-token" in (tmp_path / "seen").read_text()
 
 
@@ -231,16 +228,6 @@ def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     assert "unrecognized arguments: --no-such-flag=1" in verdicts.pop("a-flag-vllm-does-not-know")
     assert "nonesuch" in verdicts.pop("a-parser-vllm-does-not-know")
     assert verdicts == {name: "" for name in [*sets, "served-model-name-override"]}, verdicts
-
-
-def broken_copy(tmp_path, edits):
-    chart = tmp_path / CHART.name
-    shutil.copytree(CHART, chart)
-    for template, old, new in edits:
-        path = chart / "templates" / template
-        assert old in path.read_text(), f"{old!r} is no longer in {template}; update this test"
-        path.write_text(path.read_text().replace(old, new, 1))
-    return chart
 
 
 def test_a_broken_probe_path_fails_the_probe_check(served, tmp_path):

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from .paths import CHART
+from .render import HelmError, render
 
 CI_VALUES = sorted((CHART / "ci").glob("*-values.yaml"))
 
@@ -82,6 +86,24 @@ def deep_merge(*layers: dict) -> dict:
             else:
                 out[key] = value
     return out
+
+
+# A ci/ scenario as upstream KServe 0.15 would take it: the level KServe's controller reconciles here,
+# without authentication (an OpenShift AI feature the chart refuses upstream).
+UPSTREAM = {"platform": "kserve-0.15", "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}}}
+
+
+def upstream_values(path: Path) -> dict:
+    return deep_merge(yaml.safe_load(path.read_text()) or {}, UPSTREAM)
+
+
+def accepted_upstream(path: Path) -> bool:
+    """Whether the chart renders the scenario at the upstream level (it refuses what KServe would)."""
+    try:
+        render(upstream_values(path))
+    except HelmError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -106,29 +106,38 @@ class IsolatedHelm:
         return result
 
 
+@contextlib.contextmanager
+def gnupg_home(subfolder: str = ""):
+    """A throwaway GnuPG home (`subfolder` of a new folder, as ~/.gnupg is of a home), removed with the
+    gpg-agent it starts. gpg-agent's sockets live in it and a socket path may not exceed 107 bytes,
+    which a folder deep in pytest's tmp tree can: it gets a short path of its own."""
+    root = Path(tempfile.mkdtemp(prefix="gpg-"))
+    home = root / subfolder
+    home.mkdir(mode=0o700, exist_ok=True)
+    try:
+        yield home
+    finally:
+        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True, check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def signing_keyrings(folder: Path) -> tuple[Path, Path, str]:
     """A throwaway RSA key made with gpg, exported as the legacy keyrings helm reads:
     (secret keyring, public keyring, key name)."""
-    # gpg-agent's sockets live in the home folder and a socket path may not exceed 107 bytes, which a
-    # folder deep in pytest's tmp tree can: the home gets a short path of its own
-    home = Path(tempfile.mkdtemp(prefix="gpg-"))
     # the README exports the maintainers' key by this user ID
     name = "vllm-kserve maintainers (throwaway test key) <signer@vllm-kserve.invalid>"
-    gpg = ["gpg", "--homedir", str(home), "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
+    with gnupg_home() as home:
+        gpg = ["gpg", "--homedir", str(home), "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
 
-    def run(*args) -> bytes:
-        result = subprocess.run([*gpg, *args], capture_output=True, check=False)
-        if result.returncode:
-            raise RuntimeError(f"gpg {args[0]} failed: {result.stderr.decode(errors='replace')}")
-        return result.stdout
+        def run(*args) -> bytes:
+            result = subprocess.run([*gpg, *args], capture_output=True, check=False)
+            if result.returncode:
+                raise RuntimeError(f"gpg {args[0]} failed: {result.stderr.decode(errors='replace')}")
+            return result.stdout
 
-    try:
         run("--quick-gen-key", name, "rsa2048", "sign", "never")
         folder.mkdir(parents=True, exist_ok=True)
         secret, public = folder / "secring.gpg", folder / "pubring.gpg"
         secret.write_bytes(run("--export-secret-keys"))
         public.write_bytes(run("--export"))
-    finally:
-        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True, check=False)
-        shutil.rmtree(home, ignore_errors=True)
     return secret, public, name

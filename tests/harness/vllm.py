@@ -134,10 +134,10 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
         state_file = folder / "server.json"
         if state_file.exists():
             state = json.loads(state_file.read_text())
-            if _is_server(state["pid"]) and state.get("seconds_to_ready") is not None:
-                state_file.write_text(json.dumps({**state, "owner": owner}))
-                return Server(launch, state["pid"], state["seconds_to_ready"], folder / "vllm.log")
             if _is_server(state["pid"]):
+                if state.get("seconds_to_ready") is not None:
+                    state_file.write_text(json.dumps({**state, "owner": owner}))
+                    return Server(launch, state["pid"], state["seconds_to_ready"], folder / "vllm.log")
                 stop(state["pid"])  # a start that was interrupted before /health answered
             state_file.unlink()
         if not _port_free(launch.port):

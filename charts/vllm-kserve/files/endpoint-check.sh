@@ -26,18 +26,18 @@ check() { # check NAME EXPECTED_STATUS STATUS [TEXT_THE_BODY_MUST_CONTAIN]
 
 candidates=$URL
 for URL in $candidates; do
-  [ "$(call GET /v1/models)" != 000 ] && break  # curl reports 000 when it cannot connect
+  models=$(call GET /v1/models)
+  [ "$models" != 000 ] && break  # curl reports 000 when it cannot connect
 done
 echo "calling $URL"
 
 if [ -n "${EXPECT_REFUSAL:-}" ]; then
-  status=$(call GET /v1/models)
-  [ "$status" = 401 ] || [ "$status" = 403 ] || { echo "FAIL: a request without a token got HTTP $status"; cat "$body"; exit 1; }
-  echo "ok   a request without a token is refused (HTTP $status)"
+  [ "$models" = 401 ] || [ "$models" = 403 ] || { echo "FAIL: a request without a token got HTTP $models"; cat "$body"; exit 1; }
+  echo "ok   a request without a token is refused (HTTP $models)"
   exit 0
 fi
 
-check "GET /v1/models lists $MODEL" 200 "$(call GET /v1/models)" "\"$MODEL\""
+check "GET /v1/models lists $MODEL" 200 "$models" "\"$MODEL\""
 check "POST /v1/chat/completions" 200 \
   "$(call POST /v1/chat/completions "{\"model\": \"$MODEL\", \"messages\": [{\"role\": \"user\", \"content\": \"Say hello.\"}], \"max_tokens\": 16}")" \
   '"choices"'
