@@ -12,11 +12,18 @@ PYTHON := $(VENV)/bin/python
 export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k schema"`.
 PYTEST_ARGS ?=
+# The Go tools each target needs (tools/build skips those already built); `make tools` builds all.
+LINT_TOOLS = helm helm3 ct
+RENDER_TOOLS = $(shell tools/build --list chart) actionlint
+# make demo and make cluster-up: the control plane, KServe's controller and helm, nothing else
+DEMO_TOOLS = helm $(shell tools/build --list cluster)
+# The tests that need neither the control plane nor the vLLM server (pytest.ini's markers).
+RENDER_MARKERS := not cluster and not vllm
 
 .PHONY: help
 help: ## List the targets
 	@echo "vllm-kserve targets:"
-	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: tools
 tools: ## Build the pinned Go tools into bin/ (skipped when up to date)
@@ -46,10 +53,13 @@ versions: ## Print every pinned tool and Python package version
 	@echo "vLLM environment (requirements-vllm.txt, $$(grep -cE '^[A-Za-z0-9_.-]+==' requirements-vllm.txt) packages):"
 	@grep -E '^[A-Za-z0-9_.-]+==' requirements-vllm.txt | sed 's/==/ /; s/ .*;.*//' | \
 	  awk '{printf "  %-38s", $$1 " " $$2} NR % 3 == 0 {print ""} END {if (NR % 3) print ""}'
-	@echo "Go toolchain: $$(go env GOVERSION)"
+	@echo "Go toolchain: $$(go env GOVERSION) (CI installs go$$(cat .go-version), from .go-version)"
 
 .PHONY: lint
-lint: tools venv ## helm lint --strict (Helm 4 and 3) and ct lint of every scenario
+lint: venv ## ruff check of the Python, helm lint --strict (Helm 4 and 3), ct lint of every scenario
+	@tools/build $(LINT_TOOLS)
+	@echo "==> ruff check tests schema tools"
+	@$(VENV)/bin/ruff check --quiet tests schema tools
 	@echo "==> helm lint --strict (helm v4, helm v3)"
 	@for helm in helm helm3; do $$helm lint --strict $(CHART) --kube-version 1.27.0 >/dev/null; done
 	@echo "==> ct lint"
@@ -64,17 +74,31 @@ docs: tools ## Regenerate charts/vllm-kserve/README.md with helm-docs
 schemas: venv ## Regenerate schema/ and the chart schema's Kubernetes definitions
 	@$(PYTHON) -m schema.generate
 
+# pytest -n auto with $(PYTEST_RUN) (set per target); exit code 5, no test collected, is a failure.
+define pytest
+@echo "==> pytest -n auto $(PYTEST_RUN)"
+@rc=0; $(PYTHON) -m pytest -n auto $(PYTEST_RUN) || rc=$$?; \
+if [ $$rc -eq 5 ]; then \
+  echo "pytest collected no tests: an empty run proves nothing, so it counts as an error" >&2; exit 1; \
+fi; exit $$rc
+endef
+
 .PHONY: test
-test: tools venv vllm-env ## Run every test (pytest -n auto); PYTEST_ARGS adds pytest options
-	@echo "==> pytest -n auto $(PYTEST_ARGS)"
-	@rc=0; $(PYTHON) -m pytest -n auto $(PYTEST_ARGS) || rc=$$?; \
-	if [ $$rc -eq 5 ]; then \
-	  echo "pytest collected no tests: an empty run proves nothing, so it counts as an error" >&2; exit 1; \
-	fi; exit $$rc
+# lint runs before vllm-env, so a lint failure stops the run before the long vLLM install
+test: PYTEST_RUN = $(PYTEST_ARGS)
+test: tools venv lint vllm-env ## make lint, then every test (pytest -n auto); PYTEST_ARGS adds pytest options
+	$(pytest)
+
+.PHONY: test-render
+test-render: PYTEST_RUN = -m '$(RENDER_MARKERS)' $(PYTEST_ARGS)
+test-render: venv ## The tests needing neither control plane nor vLLM (no .venv-vllm); PYTEST_ARGS too
+	@tools/build $(RENDER_TOOLS)
+	$(pytest)
 
 .PHONY: package
 DIST ?= dist
-package: tools ## Package the chart into dist/vllm-kserve-<version>.tgz (DIST= another folder)
+package: ## Package the chart into dist/vllm-kserve-<version>.tgz (DIST= another folder)
+	@tools/build helm
 	@mkdir -p $(DIST) && helm package $(CHART) --destination $(DIST)
 
 .PHONY: bench
@@ -82,12 +106,14 @@ bench: tools venv vllm-env ## Measure render speed and suite time; prints and wr
 	@$(PYTHON) -m tests.bench
 
 .PHONY: demo
-demo: tools ## Install the chart with its defaults into the local control plane
+demo: venv ## Install the chart with its defaults into the local control plane
+	@tools/build $(DEMO_TOOLS)
 	@tools/demo
 
 .PHONY: cluster-up
-cluster-up: tools ## Start the local control plane (etcd, kube-apiserver, kube-controller-manager)
-	@python3 -m tests.harness.cluster up
+cluster-up: venv ## Start the local control plane (etcd, kube-apiserver, kube-controller-manager)
+	@tools/build $(DEMO_TOOLS)
+	@$(PYTHON) -m tests.harness.cluster up
 
 .PHONY: cluster-down
 cluster-down: ## Stop the local control plane; no process is left

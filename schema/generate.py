@@ -8,11 +8,14 @@ Sources, all pinned:
   pinned in requirements.txt), for the oldest Kubernetes the chart's `kubeVersion` admits and the
   newest the package carries. Each kind becomes one standalone file (its definitions inlined), named
   the way kubeconform looks files up, so kubeconform and pytest read the very same schemas.
-- KServe kinds: the CRDs inside the `github.com/kserve/kserve` Go module at each version in
-  KSERVE_CRD_VERSIONS, converted from `openAPIV3Schema` with unknown fields rejected wherever the
-  CRD does not preserve them, as the API server prunes them.
+- KServe kinds: the CRDs inside the `github.com/kserve/kserve` Go module at each version the
+  platform table (charts/vllm-kserve/files/platforms.yaml) names as a CRD set, converted from
+  `openAPIV3Schema` with unknown fields rejected wherever the CRD does not preserve them, as the
+  API server prunes them.
 - values.schema.json `definitions`: the Kubernetes types its hand-written part refers to, from the
   newest Kubernetes schemas, so a bad toleration or env entry fails at `helm template` time.
+- values.schema.json's `platform` enum and the support matrix in README.md.gotmpl: the levels of
+  the platform table.
 """
 
 from __future__ import annotations
@@ -28,10 +31,13 @@ from pathlib import Path
 
 import yaml
 
+from schema import platforms
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schema"
 CHART_DIR = ROOT / "charts" / "vllm-kserve"
 CHART_SCHEMA = CHART_DIR / "values.schema.json"
+README_TEMPLATE = ROOT / "README.md.gotmpl"
 KSERVE_TOOLS = ROOT / "tools" / "kserve"
 
 # Draft-07, which every consumer here reads (kubeconform, Helm, Python's jsonschema) and which
@@ -49,10 +55,10 @@ KUBERNETES_KINDS = [
     ("rbac.authorization.k8s.io/v1", "RoleBinding"),
 ]
 
-# The KServe CRDs the chart renders objects of, at each upstream version the chart targets:
-# 0.15.2 (also the base of OpenShift AI 2.23 to 2.25) and 0.16.0 (modes renamed Knative/Standard).
+# The KServe CRDs the chart renders objects of; every CRD set (generated or reference) has them.
 KSERVE_CRDS = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
-KSERVE_CRD_VERSIONS = ["v0.15.2", "v0.16.0"]
+# The upstream versions the platform table validates against.
+KSERVE_CRD_VERSIONS = platforms.load().module_versions()
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 DEFS_REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
@@ -245,9 +251,19 @@ def expected_files() -> dict[Path, str]:
         "kserve-crds": KSERVE_CRDS,
     }
     files[SCHEMA_DIR / "sources.json"] = json.dumps(sources, indent=2) + "\n"
-    chart_schema = json.loads(CHART_SCHEMA.read_text())
-    files[CHART_SCHEMA] = json.dumps(chart_schema_with_definitions(chart_schema, versions[-1]), indent=2, ensure_ascii=False) + "\n"
+    table = platforms.load(CHART_DIR)
+    chart_schema = with_platform_enum(json.loads(CHART_SCHEMA.read_text()), table)
+    with_definitions = chart_schema_with_definitions(chart_schema, versions[-1])
+    files[CHART_SCHEMA] = json.dumps(with_definitions, indent=2, ensure_ascii=False) + "\n"
+    files[README_TEMPLATE] = platforms.with_support_matrix(README_TEMPLATE.read_text(), table, platforms.default_level(CHART_DIR))
     return files
+
+
+def with_platform_enum(chart_schema: dict, table: platforms.Table) -> dict:
+    """The chart schema whose `platform` admits exactly the levels of the table, in its order."""
+    schema = copy.deepcopy(chart_schema)
+    schema["properties"]["platform"]["enum"] = list(table.levels)
+    return schema
 
 
 def generated_paths() -> set[Path]:

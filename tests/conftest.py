@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import cluster as cluster_module
+from schema import platforms
+from tests.harness import controlplane
 from tests.harness import render as render_module
+from tests.harness.kserve_controller import ensure_kserve
 from tests.harness.kube import Kube
 
 RUN_ID_ENV = "VLLM_KSERVE_TEST_RUN"
@@ -33,8 +35,8 @@ def pytest_unconfigure(config):
     for folder in _OWN_CACHE:
         shutil.rmtree(folder, ignore_errors=True)
     # a control plane this run started goes away with it; one started by hand (make demo) stays
-    if not hasattr(config, "workerinput") and cluster_module.read_state().get("owner") == os.environ.get(RUN_ID_ENV):
-        cluster_module.down()
+    if not hasattr(config, "workerinput") and controlplane.read_state().get("owner") == os.environ.get(RUN_ID_ENV):
+        controlplane.down()
     if not hasattr(config, "workerinput"):
         from tests.harness import vllm
 
@@ -45,8 +47,8 @@ def pytest_unconfigure(config):
 def control_plane():
     """The local control plane's state; starts it if no one has."""
     try:
-        return cluster_module.up(owner=os.environ.get(RUN_ID_ENV, "pytest"))
-    except cluster_module.ClusterError as error:
+        return controlplane.up(owner=os.environ.get(RUN_ID_ENV, "pytest"))
+    except controlplane.ClusterError as error:
         pytest.fail(f"the local control plane did not start: {error}")
 
 
@@ -54,29 +56,31 @@ def control_plane():
 def kserve_controller(control_plane):
     """The control plane's state once KServe's controller and webhooks run on its upstream level."""
     try:
-        return cluster_module.ensure_kserve()
-    except cluster_module.ClusterError as error:
+        return ensure_kserve()
+    except controlplane.ClusterError as error:
         pytest.fail(f"KServe's controller did not start: {error}")
 
 
 @pytest.fixture(scope="session")
 def kube(control_plane):
-    """A factory of clients for the API server of a platform: kube("rhoai-2.22"). A level the
-    control plane does not run yet is started on first use."""
+    """A factory of clients for the API server of a platform: kube(level), the default level's
+    without one. A level the control plane does not run yet is started on first use."""
     from tests.harness.kube import context_for
 
-    def client(platform="rhoai-2.22"):
+    default = platforms.default_level()
+
+    def client(platform=default):
         context = context_for(platform)
         if context not in control_plane["levels"]:
-            cluster_module.ensure_level(context)
+            controlplane.ensure_level(context)
         return Kube(context)
 
     return client
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from tests.harness.bad_inputs import BAD_INPUTS
     from tests.harness.scenarios import INVALID, MATRIX, VALID
-    from tests.test_bad_inputs import BAD_INPUTS
 
     folder = os.environ.get(render_module.CACHE_ENV)
     cached = list(Path(folder).glob("*.json")) if folder and Path(folder).is_dir() else []

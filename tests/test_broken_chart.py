@@ -7,13 +7,13 @@ from tests.harness.render import SchemaError, render
 
 BREAKAGES = [
     # a pod-level field moved into the model container, where KServe's API has no such field
-    ("node-selector-in-model-container", "inferenceservice.yaml", "    model:\n      modelFormat:\n",
+    ("node-selector-in-model-container", "inferenceservice/inferenceservice.yaml", "    model:\n      modelFormat:\n",
      "    model:\n      nodeSelector:\n        gpu: a100\n      modelFormat:\n", "model: Additional properties"),
     # a misspelled field
-    ("misspelled-predictor-field", "inferenceservice.yaml", "    model:\n", "    minReplica: 1\n    model:\n",
+    ("misspelled-predictor-field", "inferenceservice/inferenceservice.yaml", "    model:\n", "    minReplica: 1\n    model:\n",
      "'minReplica' was unexpected"),
     # a runtime container field with the wrong type
-    ("port-as-string", "servingruntime.yaml", "- containerPort: 8080", "- containerPort: http-8080", "containerPort"),
+    ("port-as-string", "_vllm-container.tpl", "- containerPort: 8080", "- containerPort: http-8080", "containerPort"),
     # an unknown field on a Kubernetes object
     ("unknown-role-field", "role.yaml", "rules:\n", "rule:\n  - {}\nrules:\n", "'rule' was unexpected"),
 ]

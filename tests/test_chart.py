@@ -1,28 +1,17 @@
 """What the chart renders, value by value: each value reaches the object and field that honours it."""
 
 import subprocess
+from typing import ClassVar
 
 import pytest
 import yaml
 
+from tests.harness import objects
 from tests.harness.paths import BIN, CHART
-from tests.harness.render import KUBE_VERSION, render
-from tests.harness.scenarios import CI_VALUES
+from tests.harness.render import KUBE_VERSION, RELEASE, render
+from tests.harness.scenarios import CI_VALUES, TABLE, a_level_where, levels_where, openshift_ai, upstream
 
 CHART_META = yaml.safe_load((CHART / "Chart.yaml").read_text())
-
-
-def isvc(docs, name="my-vllm"):
-    return docs.get("InferenceService", name)
-
-
-def container(docs):
-    [c] = docs.get("ServingRuntime")["spec"]["containers"]
-    return c
-
-
-def env_of(c):
-    return {e["name"]: e.get("value") for e in c.get("env", [])}
 
 
 @pytest.mark.parametrize("path", CI_VALUES, ids=lambda p: p.name)
@@ -38,20 +27,20 @@ class TestInventoryAndNames:
 
     def test_objects_are_named_after_the_release(self):
         docs = render(release="granite")
-        assert isvc(docs, "granite")["spec"]["predictor"]["model"]["runtime"] == "granite"
+        assert objects.model_spec(docs, "granite")["runtime"] == "granite"
 
     def test_fullname_override_names_everything(self):
         docs = render({"fullnameOverride": "llm"})
-        assert isvc(docs, "llm")["spec"]["predictor"]["model"]["runtime"] == docs.get("ServingRuntime", "llm")["metadata"]["name"]
+        assert objects.model_spec(docs, "llm")["runtime"] == objects.runtime(docs, "llm")["metadata"]["name"]
 
     def test_inference_service_and_runtime_names_are_independent(self):
         docs = render({"inferenceService": {"name": "chat"}, "servingRuntime": {"name": "vllm-gpu"}})
-        assert isvc(docs, "chat")["spec"]["predictor"]["model"]["runtime"] == "vllm-gpu"
-        docs.get("ServingRuntime", "vllm-gpu")
+        assert objects.model_spec(docs, "chat")["runtime"] == "vllm-gpu"
+        objects.runtime(docs, "vllm-gpu")
 
     def test_name_override_changes_only_the_name_label(self):
         docs = render({"nameOverride": "llm"})
-        assert isvc(docs)["metadata"]["labels"]["app.kubernetes.io/name"] == "llm"
+        assert objects.workload(docs, RELEASE)["metadata"]["labels"]["app.kubernetes.io/name"] == "llm"
 
     def test_every_object_carries_the_standard_labels_and_its_namespace(self):
         docs = render({"endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": "a"}]}}}, namespace="team-a")
@@ -80,8 +69,8 @@ class TestInventoryAndNames:
 class TestRuntime:
     def test_single_node_runtime_runs_the_openai_server_on_8080(self):
         docs = render()
-        runtime = docs.get("ServingRuntime")
-        c = container(docs)
+        runtime = objects.runtime(docs)
+        [c] = objects.runtime_containers(runtime)
         assert c["name"] == "kserve-container"
         assert c["command"] == ["python", "-m", "vllm.entrypoints.openai.api_server"]
         assert c["args"] == ["--port=8080", "--model=/mnt/models", "--served-model-name={{.Name}}"]
@@ -91,19 +80,23 @@ class TestRuntime:
         assert runtime["metadata"]["labels"]["opendatahub.io/dashboard"] == "true"
 
     def test_served_model_name_override_replaces_the_placeholder(self):
-        assert "--served-model-name=granite" in container(render({"model": {"servedModelName": "granite"}}))["args"]
+        [c] = objects.runtime_containers(render({"model": {"servedModelName": "granite"}}))
+        assert "--served-model-name=granite" in c["args"]
 
     def test_image_tag_or_digest(self):
-        assert container(render())["image"] == "quay.io/modh/vllm:rhoai-2.22-cuda"
+        [c] = objects.runtime_containers(render())
+        assert c["image"] == "quay.io/modh/vllm:rhoai-2.22-cuda"
         digest = "sha256:" + "a" * 64
-        assert container(render({"image": {"tag": digest}}))["image"] == f"quay.io/modh/vllm@{digest}"
-        assert container(render({"image": {"pullPolicy": "Always"}}))["imagePullPolicy"] == "Always"
+        [c] = objects.runtime_containers(render({"image": {"tag": digest}}))
+        assert c["image"] == f"quay.io/modh/vllm@{digest}"
+        [c] = objects.runtime_containers(render({"image": {"pullPolicy": "Always"}}))
+        assert c["imagePullPolicy"] == "Always"
 
     def test_runtime_version_shown_by_the_dashboard(self):
         annotation = "opendatahub.io/runtime-version"
-        assert render().get("ServingRuntime")["metadata"]["annotations"][annotation] == CHART_META["appVersion"]
+        assert objects.runtime(render())["metadata"]["annotations"][annotation] == CHART_META["appVersion"]
         docs = render({"image": {"runtimeVersionOverride": "0.7.2"}})
-        assert docs.get("ServingRuntime")["metadata"]["annotations"][annotation] == "0.7.2"
+        assert objects.runtime(docs)["metadata"]["annotations"][annotation] == "0.7.2"
 
     @pytest.mark.parametrize("values, size", [
         ({}, "4Gi"),
@@ -113,30 +106,33 @@ class TestRuntime:
         ({"servingRuntime": {"shmSize": "32Gi"}}, "32Gi"),
     ])
     def test_shm_is_memory_backed_and_sized_from_the_accelerators(self, values, size):
-        runtime = render(values).get("ServingRuntime")["spec"]
+        docs = render(values)
+        runtime = objects.runtime(docs)["spec"]
         volumes = [runtime["volumes"]] + ([runtime["workerSpec"]["volumes"]] if "workerSpec" in runtime else [])
         for vols in volumes:
             [shm] = [v for v in vols if v["name"] == "shm"]
             assert shm["emptyDir"] == {"medium": "Memory", "sizeLimit": size}
-        for c in runtime["containers"] + runtime.get("workerSpec", {}).get("containers", []):
+        for c in objects.all_runtime_containers(docs):
             assert {"name": "shm", "mountPath": "/dev/shm"} in c["volumeMounts"]
 
     def test_caches_point_at_a_writable_empty_dir(self):
         docs = render()
-        env = env_of(container(docs))
-        assert {"name": "cache", "mountPath": "/cache"} in container(docs)["volumeMounts"]
-        assert {"name": "cache", "emptyDir": {}} in docs.get("ServingRuntime")["spec"]["volumes"]
+        [c] = objects.runtime_containers(docs)
+        env = objects.env_of(c)
+        assert {"name": "cache", "mountPath": "/cache"} in c["volumeMounts"]
+        assert {"name": "cache", "emptyDir": {}} in objects.runtime(docs)["spec"]["volumes"]
         for variable in ["HOME", "HF_HOME", "XDG_CACHE_HOME", "VLLM_CACHE_ROOT", "TRITON_CACHE_DIR",
                          "NUMBA_CACHE_DIR", "OUTLINES_CACHE_DIR", "TORCHINDUCTOR_CACHE_DIR"]:
             assert env[variable].startswith("/cache"), variable
 
     def test_containers_run_restricted(self):
-        assert container(render())["securityContext"] == {
+        [c] = objects.runtime_containers(render())
+        assert c["securityContext"] == {
             "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
             "runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
 
     def test_startup_budget_comes_from_minutes(self):
-        c = container(render({"probes": {"startupMinutes": 45}}))
+        [c] = objects.runtime_containers(render({"probes": {"startupMinutes": 45}}))
         startup = c["startupProbe"]
         assert startup["periodSeconds"] * startup["failureThreshold"] == 45 * 60
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
@@ -144,30 +140,31 @@ class TestRuntime:
 
 
 class TestMultiNode:
-    VALUES = {"servingTopology": "multiNode", "deploymentMode": "RawDeployment",
-              "multiNode": {"pipelineParallelSize": 4, "tensorParallelSize": 2}}
+    VALUES: ClassVar[dict] = {"servingTopology": "multiNode", "deploymentMode": "RawDeployment",
+                              "multiNode": {"pipelineParallelSize": 4, "tensorParallelSize": 2}}
 
     def test_runtime_has_a_ray_head_and_one_worker_container(self):
-        runtime = render(self.VALUES).get("ServingRuntime", "vllm-multinode-runtime")
-        head = runtime["spec"]["containers"][0]
+        runtime = objects.runtime(render(self.VALUES), "vllm-multinode-runtime")
+        head = objects.runtime_containers(runtime)[0]
         assert head["command"][:2] == ["bash", "-c"] and "--distributed-executor-backend=ray" in head["command"][2]
         assert head["args"] == ["--served-model-name={{.Name}}", "--port=8080"]
         assert runtime["spec"]["workerSpec"]["pipelineParallelSize"] == 4
         assert runtime["spec"]["workerSpec"]["tensorParallelSize"] == 2
-        [worker] = runtime["spec"]["workerSpec"]["containers"]
+        [worker] = objects.worker_containers(runtime)
         assert worker["name"] == "worker-container" and "ray start --address" in worker["command"][2]
         assert runtime["metadata"]["labels"]["opendatahub.io/dashboard"] == "false"
 
-    @pytest.mark.parametrize("platform, tls", [("rhoai-2.22", "1"), ("rhoai-2.25", "1"), ("kserve-0.15", "0")])
-    def test_ray_tls_only_where_openshift_ai_provides_certificates(self, platform, tls):
+    @pytest.mark.parametrize("platform", levels_where(lambda row: "pvc" in row["multiNode"]["schemes"]))
+    def test_ray_tls_only_where_the_platform_provides_certificates(self, platform):
+        tls = "1" if TABLE.row(platform)["multiNode"]["rayTLS"] else "0"
         values = {**self.VALUES, "platform": platform, "model": {"uri": "pvc://models/llama"}}
-        runtime = render(values).get("ServingRuntime")
-        for c in runtime["spec"]["containers"] + runtime["spec"]["workerSpec"]["containers"]:
-            assert env_of(c)["RAY_USE_TLS"] == tls
+        runtime = objects.runtime(render(values))
+        for c in objects.runtime_containers(runtime) + objects.worker_containers(runtime):
+            assert objects.env_of(c)["RAY_USE_TLS"] == tls
 
     def test_every_pod_asks_for_tensor_parallel_gpus_and_keeps_the_placement(self):
         values = {**self.VALUES, "nodeSelector": {"gpu": "h100"}, "imagePullSecrets": ["pull"]}
-        predictor = isvc(render(values))["spec"]["predictor"]
+        predictor = objects.predictor(render(values), RELEASE)
         worker = predictor["workerSpec"]
         for resources in (predictor["model"]["resources"], worker["containers"][0]["resources"]):
             assert resources["limits"]["nvidia.com/gpu"] == resources["requests"]["nvidia.com/gpu"] == "2"
@@ -176,9 +173,9 @@ class TestMultiNode:
         assert "minReplicas" not in predictor and "scaleMetric" not in predictor
 
     def test_exec_probes_wait_for_every_ray_node(self):
-        runtime = render(self.VALUES).get("ServingRuntime")
-        head = runtime["spec"]["containers"][0]
-        worker = runtime["spec"]["workerSpec"]["containers"][0]
+        runtime = objects.runtime(render(self.VALUES))
+        head = objects.runtime_containers(runtime)[0]
+        worker = objects.worker_containers(runtime)[0]
         assert "PIPELINE_PARALLEL_SIZE" in head["livenessProbe"]["exec"]["command"][2]
         assert "/health" in head["readinessProbe"]["exec"]["command"][2]
         assert "PIPELINE_PARALLEL_SIZE" in worker["startupProbe"]["exec"]["command"][2]
@@ -188,7 +185,7 @@ class TestInferenceService:
     def test_pod_fields_on_the_predictor_container_fields_on_the_model(self):
         values = {"nodeSelector": {"gpu": "a100"}, "affinity": {"nodeAffinity": {}}, "imagePullSecrets": [{"name": "p"}],
                   "model": {"args": ["--max-model-len=4096"], "env": [{"name": "A", "value": "b"}]}}
-        predictor = isvc(render(values))["spec"]["predictor"]
+        predictor = objects.predictor(render(values), RELEASE)
         assert predictor["nodeSelector"] == {"gpu": "a100"}
         assert predictor["affinity"] == {"nodeAffinity": {}}
         assert predictor["imagePullSecrets"] == [{"name": "p"}]
@@ -200,36 +197,37 @@ class TestInferenceService:
 
     def test_quantities_are_strings_so_gitops_sees_no_drift(self):
         values = {"resources": {"requests": {"cpu": 2, "memory": "8Gi", "nvidia.com/gpu": 1}}}
-        requests = isvc(render(values))["spec"]["predictor"]["model"]["resources"]["requests"]
+        requests = objects.model_spec(render(values), RELEASE)["resources"]["requests"]
         assert requests == {"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"}
 
     def test_serverless_annotations_and_visibility(self):
-        metadata = isvc(render())["metadata"]
+        metadata = objects.workload(render(), RELEASE)["metadata"]
         for key in ("serving.knative.openshift.io/enablePassthrough", "sidecar.istio.io/inject",
                     "sidecar.istio.io/rewriteAppHTTPProbers"):
             assert metadata["annotations"][key] == "true"
         assert metadata["labels"]["networking.knative.dev/visibility"] == "cluster-local"
         assert metadata["labels"]["opendatahub.io/dashboard"] == "true"
-        assert "networking.knative.dev/visibility" not in isvc(render({"endpoint": {"externalRoute": {"enabled": True}}}))["metadata"]["labels"]
+        exposed = objects.workload(render({"endpoint": {"externalRoute": {"enabled": True}}}), RELEASE)
+        assert "networking.knative.dev/visibility" not in exposed["metadata"]["labels"]
 
     @pytest.mark.parametrize("platform, exposed, label", [
-        ("rhoai-2.22", True, "exposed"), ("rhoai-2.22", False, None),
-        ("kserve-0.15", True, None), ("kserve-0.15", False, "cluster-local"),
+        (a_level_where(openshift_ai), True, "exposed"), (a_level_where(openshift_ai), False, None),
+        (a_level_where(upstream), True, None), (a_level_where(upstream), False, "cluster-local"),
     ])
     def test_raw_deployment_visibility_follows_the_platform(self, platform, exposed, label):
         values = {"deploymentMode": "RawDeployment", "platform": platform, "endpoint": {"externalRoute": {"enabled": exposed}}}
-        assert isvc(render(values))["metadata"]["labels"].get("networking.kserve.io/visibility") == label
+        assert objects.workload(render(values), RELEASE)["metadata"]["labels"].get("networking.kserve.io/visibility") == label
 
     def test_display_name(self):
-        assert isvc(render())["metadata"]["annotations"]["openshift.io/display-name"] == "my-vllm"
+        assert objects.workload(render(), RELEASE)["metadata"]["annotations"]["openshift.io/display-name"] == "my-vllm"
         docs = render({"inferenceService": {"displayName": "Granite chat"}})
-        assert isvc(docs)["metadata"]["annotations"]["openshift.io/display-name"] == "Granite chat"
+        assert objects.workload(docs, RELEASE)["metadata"]["annotations"]["openshift.io/display-name"] == "Granite chat"
 
 
 class TestScaling:
     def test_serverless_scaling(self):
-        predictor = isvc(render({"scaling": {"minReplicas": 0, "maxReplicas": 3, "serverless": {
-            "scaleMetric": "concurrency", "scaleTarget": 4, "retentionPeriod": "1h30m"}}}))["spec"]["predictor"]
+        predictor = objects.predictor(render({"scaling": {"minReplicas": 0, "maxReplicas": 3, "serverless": {
+            "scaleMetric": "concurrency", "scaleTarget": 4, "retentionPeriod": "1h30m"}}}), RELEASE)
         assert (predictor["minReplicas"], predictor["maxReplicas"]) == (0, 3)
         assert (predictor["scaleMetric"], predictor["scaleTarget"]) == ("concurrency", 4)
         assert predictor["annotations"]["autoscaling.knative.dev/scale-to-zero-pod-retention-period"] == "1h30m"
@@ -238,13 +236,14 @@ class TestScaling:
     @pytest.mark.parametrize("metric", ["cpu", "memory"])
     def test_serverless_cpu_and_memory_select_the_knative_hpa_class(self, metric):
         docs = render({"scaling": {"serverless": {"scaleMetric": metric, "scaleTarget": 70}}})
-        assert isvc(docs)["metadata"]["annotations"]["autoscaling.knative.dev/class"] == "hpa.autoscaling.knative.dev"
-        assert "autoscaling.knative.dev/class" not in isvc(render())["metadata"]["annotations"]
+        annotations = objects.workload(docs, RELEASE)["metadata"]["annotations"]
+        assert annotations["autoscaling.knative.dev/class"] == "hpa.autoscaling.knative.dev"
+        assert "autoscaling.knative.dev/class" not in objects.workload(render(), RELEASE)["metadata"]["annotations"]
 
     def test_raw_deployment_hpa_and_strategy(self):
-        predictor = isvc(render({"deploymentMode": "RawDeployment", "scaling": {"maxReplicas": 4, "rawDeployment": {
+        predictor = objects.predictor(render({"deploymentMode": "RawDeployment", "scaling": {"maxReplicas": 4, "rawDeployment": {
             "scaleMetric": "memory", "scaleTarget": 75,
-            "deploymentStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}}}}))["spec"]["predictor"]
+            "deploymentStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}}}}), RELEASE)
         assert (predictor["scaleMetric"], predictor["scaleTarget"], predictor["maxReplicas"]) == ("memory", 75, 4)
         assert predictor["deploymentStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}
         assert "annotations" not in predictor
@@ -259,20 +258,21 @@ class TestTestHook:
         assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
         [c] = pod["spec"]["containers"]
         assert "@sha256:" in c["image"]
-        assert env_of(c) == {"URL": "http://my-vllm-predictor.default.svc.cluster.local", "MODEL": "my-vllm"}
+        assert objects.env_of(c) == {"URL": "http://my-vllm-predictor.default.svc.cluster.local", "MODEL": "my-vllm"}
         assert pod["spec"]["automountServiceAccountToken"] is False
 
     def test_hook_runs_as_a_non_root_uid_where_no_platform_assigns_one(self):
         """The test image's user is root: on plain Kubernetes runAsNonRoot alone would refuse it."""
         assert "runAsUser" not in self.pod()["spec"]["securityContext"]  # OpenShift assigns one
-        assert self.pod({"platform": "kserve-0.15"})["spec"]["securityContext"]["runAsUser"] == 65532
-        assert self.pod({"platform": "kserve-0.16", "test": {"runAsUser": 1001}})["spec"]["securityContext"]["runAsUser"] == 1001
+        for level in levels_where(upstream):
+            assert self.pod({"platform": level})["spec"]["securityContext"]["runAsUser"] == 65532
+            assert self.pod({"platform": level, "test": {"runAsUser": 1001}})["spec"]["securityContext"]["runAsUser"] == 1001
         assert self.pod({"test": {"runAsUser": 1001}})["spec"]["securityContext"]["runAsUser"] == 1001
 
     def test_raw_hook_tries_the_service_port_then_the_pod_port_of_a_headless_service(self):
         """KServe's raw Service maps 80 to 8080 when it has a cluster IP; OpenShift AI makes it headless,
         where the name resolves to the pod and only 8080 answers."""
-        env = env_of(self.pod({"deploymentMode": "RawDeployment"})["spec"]["containers"][0])
+        env = objects.env_of(self.pod({"deploymentMode": "RawDeployment"})["spec"]["containers"][0])
         assert env["URL"].split() == ["http://my-vllm-predictor.default.svc.cluster.local",
                                       "http://my-vllm-predictor.default.svc.cluster.local:8080"]
 
@@ -280,11 +280,11 @@ class TestTestHook:
         pod = self.pod({"deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True, "serviceAccounts": [
             {"name": "elsewhere", "namespace": "other"}, {"name": "caller", "create": False}]}}})
         assert pod["spec"]["serviceAccountName"] == "caller"
-        env = env_of(pod["spec"]["containers"][0])
+        env = objects.env_of(pod["spec"]["containers"][0])
         assert env["URL"] == "https://my-vllm-predictor.default.svc.cluster.local:8443"
         assert env["TOKEN_FILE"] == "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
     def test_hook_without_a_local_account_expects_a_refusal(self):
-        env = env_of(self.pod({"endpoint": {"auth": {"enabled": True}}})["spec"]["containers"][0])
+        env = objects.env_of(self.pod({"endpoint": {"auth": {"enabled": True}}})["spec"]["containers"][0])
         assert env["EXPECT_REFUSAL"] == "true" and "TOKEN_FILE" not in env
 

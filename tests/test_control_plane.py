@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.harness import cluster
+from tests.harness import controlplane, processes
 from tests.harness.paths import ROOT
 
 pytestmark = pytest.mark.cluster
@@ -28,7 +28,7 @@ def test_up_is_idempotent_and_down_leaves_no_process(tmp_path):
         state = json.loads((state_dir / "cluster.json").read_text())
         pids = state["pids"]
         assert {"etcd"} | {f"kube-apiserver-{lv}" for lv in state["levels"]} <= set(pids)
-        assert all(cluster.alive(pid) for pid in pids.values())
+        assert all(processes.alive(pid) for pid in pids.values())
         second = cli(state_dir, "up")
         assert "already running" in second.stdout
         assert json.loads((state_dir / "cluster.json").read_text())["pids"] == pids
@@ -37,18 +37,18 @@ def test_up_is_idempotent_and_down_leaves_no_process(tmp_path):
     finally:
         down = cli(state_dir, "down")
     assert down.returncode == 0 and "no process left" in down.stdout
-    assert not [pid for pid in pids.values() if cluster.alive(pid)]
+    assert not [pid for pid in pids.values() if processes.alive(pid)]
     assert "not running" in cli(state_dir, "status").stdout
 
 
 def test_servers_listen_on_loopback_only(control_plane):
-    addresses = cluster.listening_addresses(list(control_plane["pids"].values()))
+    addresses = processes.listening_addresses(list(control_plane["pids"].values()))
     assert addresses and all(a.startswith("127.0.0.1:") for a in addresses), addresses
 
 
 def test_the_api_server_reports_the_pinned_kubernetes_version(kube):
     server = json.loads(kube().kubectl("version", "-o", "json").stdout)["serverVersion"]
-    assert server["gitVersion"] == cluster.KUBERNETES_VERSION
+    assert server["gitVersion"] == controlplane.KUBERNETES_VERSION
 
 
 def test_every_kserve_level_has_its_crds_established(control_plane, kube):
@@ -62,9 +62,9 @@ def test_every_kserve_level_has_its_crds_established(control_plane, kube):
 
 
 def test_a_missing_binary_is_named(tmp_path, monkeypatch):
-    monkeypatch.setattr(cluster, "BIN", tmp_path / "bin")
-    with pytest.raises(cluster.ClusterError, match=r"missing bin/etcd.*run `make tools` first"):
-        cluster.check_binaries()
+    monkeypatch.setattr(controlplane, "BIN", tmp_path / "bin")
+    with pytest.raises(controlplane.ClusterError, match=r"missing bin/etcd.*run `make tools` first"):
+        controlplane.check_binaries()
 
 
 def test_make_demo_installs_the_defaults_and_shows_what_kserve_builds(kserve_controller):

@@ -12,6 +12,7 @@ import tarfile
 import pytest
 import yaml
 
+from tests.harness import objects
 from tests.harness.cluster import listening_addresses
 from tests.harness.paths import BIN, CHART, ROOT
 from tests.harness.servers import IsolatedHelm, chart_repository, gnupg_home, oci_registry, signing_keyrings
@@ -71,10 +72,11 @@ def test_make_package_holds_the_chart_and_nothing_else(tmp_path):
     assert made.returncode == 0, made.stdout + made.stderr
     names = members(tmp_path / PACKAGE)
     for needed in ("Chart.yaml", "values.yaml", "values.schema.json", "README.md", "templates/NOTES.txt",
-                   "templates/validate.yaml", "templates/inferenceservice.yaml", "templates/tests/test-endpoint.yaml",
-                   "files/endpoint-check.sh"):
+                   "templates/validate.yaml", "templates/inferenceservice/inferenceservice.yaml",
+                   "templates/tests/test-endpoint.yaml", "files/endpoint-check.sh"):
         assert f"vllm-kserve/{needed}" in names, needed
-    assert not [n for n in names if "/ci/" in n or n.endswith((".orig", ".swp", "~")) or "/tests/" in n and "templates" not in n]
+    assert not [n for n in names
+                if "/ci/" in n or n.endswith((".orig", ".swp", "~")) or ("/tests/" in n and "templates" not in n)]
     assert sorted(n.removeprefix("vllm-kserve/") for n in names if "/templates/" in n) == sorted(
         str(p.relative_to(CHART)) for p in (CHART / "templates").rglob("*") if p.is_file())
 
@@ -218,7 +220,7 @@ def test_umbrella_chart(source, alias, repository, registry, kube, work, tmp_pat
     isvc = docs[("InferenceService", "granite-chat")]
     assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == "RawDeployment"
     runtime = docs[("ServingRuntime", "granite-chat")]
-    assert runtime["spec"]["containers"][0]["image"].startswith("mirror.example.com/modh/vllm:")
+    assert objects.runtime_containers(runtime)[0]["image"].startswith("mirror.example.com/modh/vllm:")
 
     bad = helm("template", "app", str(parent), "--set", f"{key}.deploymentMode=Rawdeployment", check=False)
     assert bad.returncode != 0 and "/deploymentMode" in bad.stderr
@@ -358,7 +360,7 @@ def test_release_workflow_publishes_a_version_once(tmp_path, released):
     (work / "charts" / "vllm-kserve").mkdir(parents=True)
     shutil.copy(CHART / "Chart.yaml", work / "charts" / "vllm-kserve" / "Chart.yaml")
     output = tmp_path / "github-output"
-    subprocess.run(["bash", "-e", "-c", steps[guard]["run"]], cwd=work, env={"GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"},
-                   capture_output=True, text=True, check=True)
+    subprocess.run(["bash", "-e", "-c", steps[guard]["run"]], cwd=work,
+                   env={"GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, check=True)
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     assert outputs == {"version": VERSION, "already": "true" if released else "false"}

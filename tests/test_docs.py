@@ -1,6 +1,7 @@
 """Documentation is tested like code: the chart README is generated and current, every value is
 described, and every command and YAML example in it works."""
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -110,7 +111,7 @@ def test_readme_helm_command_renders(command, tmp_path, monkeypatch):
 
 
 def test_files_the_commands_use_are_shown_in_the_readme():
-    used = {arg for c in COMMANDS for flag, arg in zip(c.argv, c.argv[1:]) if flag in ("-f", "--values")}
+    used = {arg for c in COMMANDS for flag, arg in itertools.pairwise(c.argv) if flag in ("-f", "--values")}
     assert used and used <= set(named_files())
 
 
@@ -137,3 +138,31 @@ def test_values_examples_render():
 def test_umbrella_values_example_renders_under_the_dependency_key():
     [umbrella] = [doc for doc in yaml_examples() if isinstance(doc, dict) and CHART.name in doc]
     render(umbrella[CHART.name])
+
+
+# --- the project README -----------------------------------------------------------------------------
+
+PROJECT_README = (ROOT / "README.md").read_text()
+
+
+def test_project_readme_counts_are_the_suites():
+    """The figures the README states are the ones the suite prints in its coverage line."""
+    from tests.harness.bad_inputs import BAD_INPUTS
+    from tests.harness.scenarios import INVALID, MATRIX, VALID
+
+    stated = re.search(r"(\d+) combinations, (\d+) rendered and (\d+) refused, and (\d+) bad inputs", PROJECT_README)
+    assert stated, "the README no longer states the matrix and bad-input counts"
+    assert tuple(map(int, stated.groups())) == (len(MATRIX), len(VALID), len(INVALID), len(BAD_INPUTS))
+
+
+def test_project_readme_lists_every_harness_module():
+    listed = set(re.findall(r"^\s+harness/(\w+\.py)", PROJECT_README, re.M))
+    modules = {p.name for p in (ROOT / "tests" / "harness").glob("*.py") if p.name != "__init__.py"}
+    assert listed == modules, f"README 'Where things live': missing {sorted(modules - listed)}, gone {sorted(listed - modules)}"
+
+
+def test_project_readme_names_every_make_target():
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][a-z-]*):.*## ", makefile, re.M))
+    documented = set(re.findall(r"`make ([a-z][a-z-]*)", PROJECT_README))
+    assert targets <= documented, f"targets the README does not name: {sorted(targets - documented)}"

@@ -1,8 +1,9 @@
 """KServe in the loop: its own controller (v0.15.2) and admission webhooks, running against the
 local control plane, reconcile what the chart renders into Deployments, HPAs and Knative Services.
 
-The KServe controller serves the upstream KServe 0.15 level, so every ci/ scenario is installed
-there rendered for platform=kserve-0.15 (authentication, an OpenShift AI feature, switched off).
+The KServe controller serves the upstream level it is built at (scenarios.UPSTREAM), so every ci/
+scenario is installed there rendered for that level (authentication, an OpenShift AI feature,
+switched off).
 """
 
 import json
@@ -12,7 +13,7 @@ import time
 import pytest
 import yaml
 
-from tests.harness import cluster
+from tests.harness import cluster, objects
 from tests.harness.kube import is_subset
 from tests.harness.render import notes, render, render_error
 from tests.harness.scenarios import CI_VALUES, UPSTREAM, accepted_upstream, deep_merge, upstream_values
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.cluster
 
 @pytest.fixture
 def upstream(kube, kserve_controller):
-    client = kube("kserve-0.15")
+    client = kube(UPSTREAM["platform"])
     made = []
 
     def namespace(prefix, labels=None):
@@ -43,7 +44,8 @@ def wait_for(fetch, what, timeout=60):
         if found:
             return found
         time.sleep(0.25)
-    raise AssertionError(f"KServe did not produce {what} within {timeout}s; kserve-manager log:\n{cluster.tail('kserve-manager')}")
+    raise AssertionError(
+        f"KServe did not produce {what} within {timeout}s; kserve-manager log:\n{cluster.tail('kserve-manager')}")
 
 
 def install(client, ns, values, release="my-vllm"):
@@ -59,13 +61,8 @@ def install_scenario(upstream, path):
     ns = namespace(path.name[:20], {"pod-security.kubernetes.io/warn": "restricted"})
     values = upstream_values(path)
     docs = install(client, ns, values)
-    isvc = docs.get("InferenceService")
-    return client, ns, values, docs, isvc["metadata"]["name"], isvc["spec"]["predictor"]
-
-
-def container(pod_spec, name, kind="containers"):
-    [found] = [c for c in pod_spec.get(kind, []) if c["name"] == name]
-    return found
+    isvc = objects.workload(docs)
+    return client, ns, values, docs, isvc["metadata"]["name"], objects.predictor(isvc)
 
 
 POD_SPEC_ONLY_IN_KNATIVE = ("containerConcurrency", "timeoutSeconds", "responseStartTimeoutSeconds", "idleTimeoutSeconds")
@@ -81,15 +78,18 @@ def assert_restricted(client, ns, pod_spec):
 
 
 def expected_args(docs, isvc_name):
-    runtime = docs.get("ServingRuntime")["spec"]["containers"][0]
-    model = docs.get("InferenceService")["spec"]["predictor"]["model"]
+    runtime = objects.runtime_containers(docs)[0]
+    model = objects.model_spec(docs)
     return [a.replace("{{.Name}}", isvc_name) for a in runtime["args"]] + model.get("args", [])
 
 
-RAW_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("deploymentMode") == "RawDeployment"
+RAW_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p)
+                 and yaml.safe_load(p.read_text()).get("deploymentMode") == "RawDeployment"
                  and yaml.safe_load(p.read_text()).get("servingTopology") != "multiNode"]
-MULTI_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("servingTopology") == "multiNode"]
-SERVERLESS_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("deploymentMode", "Serverless") == "Serverless"]
+MULTI_SCENARIOS = [p for p in CI_VALUES
+                   if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("servingTopology") == "multiNode"]
+SERVERLESS_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p)
+                        and yaml.safe_load(p.read_text()).get("deploymentMode", "Serverless") == "Serverless"]
 REFUSED_UPSTREAM = [p for p in CI_VALUES if not accepted_upstream(p)]
 
 
@@ -103,8 +103,8 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
     client, ns, values, docs, name, predictor = install_scenario(upstream, path)
     deployment = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the predictor Deployment")
     pod = deployment["spec"]["template"]["spec"]
-    runtime = docs.get("ServingRuntime")["spec"]
-    main = container(pod, "kserve-container")
+    runtime = objects.runtime(docs)["spec"]
+    main = objects.container(pod, "kserve-container", kind="containers")
 
     rendered = runtime["containers"][0]
     assert main["command"] == rendered["command"]
@@ -114,7 +114,7 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         # every field the chart set arrives as set; the API server only fills in the ones it left out
         assert not is_subset(rendered[probe], main[probe]), (probe, main[probe])
-    env = {e["name"]: e.get("value") for e in main["env"]}
+    env = objects.env_of(main)
     for entry in rendered.get("env", []) + predictor["model"].get("env", []):
         assert env.get(entry["name"]) == entry.get("value"), entry
     assert env["HOME"] == "/cache" and env["VLLM_CACHE_ROOT"].startswith("/cache")
@@ -141,7 +141,7 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
     assert_restricted(client, ns, pod)
     # ... and the check does speak up when a container loosens its settings
     loosened = json.loads(json.dumps(pod))
-    container(loosened, "kserve-container")["securityContext"] = {"runAsNonRoot": True}
+    objects.container(loosened, "kserve-container", kind="containers")["securityContext"] = {"runAsNonRoot": True}
     with pytest.raises(AssertionError, match=r'would violate PodSecurity \"restricted:latest\"'):
         assert_restricted(client, ns, loosened)
 
@@ -155,10 +155,10 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
     assert worker["spec"]["replicas"] == pp - 1
     assert head["spec"]["replicas"] == 1
     for deployment, name_ in ((head, "kserve-container"), (worker, "worker-container")):
-        c = container(deployment["spec"]["template"]["spec"], name_)
+        c = objects.container(deployment["spec"]["template"]["spec"], name_, kind="containers")
         gpus = {k: v for k, v in c["resources"]["limits"].items() if k not in ("cpu", "memory")}
         assert gpus == {"nvidia.com/gpu": str(tp)}
-        env = {e["name"]: e.get("value") for e in c["env"]}
+        env = objects.env_of(c)
         # what the chart's Ray scripts read: the head gets PIPELINE_PARALLEL_SIZE, upstream workers RAY_NODE_COUNT
         assert env.get("PIPELINE_PARALLEL_SIZE", env.get("RAY_NODE_COUNT")) == str(pp)
         assert env["RAY_USE_TLS"] == "0"
@@ -187,7 +187,7 @@ def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstrea
     for key, value in predictor.get("annotations", {}).items():
         assert annotations[key] == value  # retention period, progress deadline
     assert template["spec"]["timeoutSeconds"] == predictor["timeout"]
-    main = container(template["spec"], "kserve-container")
+    main = objects.container(template["spec"], "kserve-container", kind="containers")
     assert main["args"] == expected_args(docs, name)
     assert_restricted(client, ns, template["spec"])
 
@@ -202,7 +202,7 @@ def test_keda_autoscaling_becomes_a_scaled_object_instead_of_an_hpa(upstream):
                                        "autoscaler": "keda", "keda": {"serverAddress": "http://prometheus.monitoring:9090",
                                                                       "threshold": "6"}}}})
     docs = install(client, ns, values)
-    [metric] = docs.get("InferenceService")["spec"]["predictor"]["autoScaling"]["metrics"]
+    [metric] = objects.predictor(docs)["autoScaling"]["metrics"]
     scaled = wait_for(lambda: client.get("scaledobjects.keda.sh", "my-vllm-predictor", ns), "the KEDA ScaledObject")
     assert scaled["spec"]["scaleTargetRef"]["name"] == "my-vllm-predictor"
     assert (scaled["spec"]["minReplicaCount"], scaled["spec"]["maxReplicaCount"]) == (1, 4)
@@ -210,7 +210,7 @@ def test_keda_autoscaling_becomes_a_scaled_object_instead_of_an_hpa(upstream):
     assert trigger["type"] == "prometheus"
     assert trigger["metadata"]["serverAddress"] == "http://prometheus.monitoring:9090"
     assert trigger["metadata"]["query"] == metric["external"]["metric"]["query"]
-    assert 'vllm:num_requests_waiting{namespace="%s",model_name="my-vllm"}' % ns in trigger["metadata"]["query"]
+    assert f'vllm:num_requests_waiting{{namespace="{ns}",model_name="my-vllm"}}' in trigger["metadata"]["query"]
     assert float(trigger["metadata"]["threshold"]) == 6
     assert client.get("horizontalpodautoscaler", "my-vllm-predictor", ns) is None
 
@@ -219,18 +219,19 @@ REFUSED_BY_BOTH = [
     # (id, valid values, edit of the rendered InferenceService that breaks it, the same breakage as
     # values, and the reason KServe's validating webhook gives: its own text in v0.15.2)
     ("multinode-from-s3", {"deploymentMode": "RawDeployment", "servingTopology": "multiNode", "model": {"uri": "pvc://models/m"}},
-     lambda isvc: isvc["spec"]["predictor"]["model"].update(storageUri=None, storage={"key": "c", "path": "m"}),
+     lambda isvc: objects.model_spec(isvc).update(storageUri=None, storage={"key": "c", "path": "m"}),
      {"model": {"mode": "s3", "s3": {"key": "c", "path": "m"}}}, "StorageURI must be set for multinode enabled"),
     ("multinode-from-oci-upstream", {"deploymentMode": "RawDeployment", "servingTopology": "multiNode", "model": {"uri": "pvc://models/m"}},
-     lambda isvc: isvc["spec"]["predictor"]["model"].update(storageUri="oci://quay.io/models/m:1"),
+     lambda isvc: objects.model_spec(isvc).update(storageUri="oci://quay.io/models/m:1"),
      {"model": {"uri": "oci://quay.io/models/m:1"}}, "Multinode only supports 'pvc' Storage Protocol(oci)"),
-    ("recreate-in-serverless", {}, lambda isvc: isvc["spec"]["predictor"].update(deploymentStrategy={"type": "Recreate"}),
+    ("recreate-in-serverless", {}, lambda isvc: objects.predictor(isvc).update(deploymentStrategy={"type": "Recreate"}),
      {"scaling": {"rawDeployment": {"deploymentStrategy": {"type": "Recreate"}}}},
      "customizing deploymentStrategy is only supported for raw deployment mode"),
-    ("min-above-max", {"deploymentMode": "RawDeployment"}, lambda isvc: isvc["spec"]["predictor"].update(minReplicas=3, maxReplicas=2),
+    ("min-above-max", {"deploymentMode": "RawDeployment"},
+     lambda isvc: objects.predictor(isvc).update(minReplicas=3, maxReplicas=2),
      {"scaling": {"minReplicas": 3, "maxReplicas": 2}}, "'MinReplicas' cannot be greater than MaxReplicas"),
     ("multinode-parallel-env", {"deploymentMode": "RawDeployment", "servingTopology": "multiNode", "model": {"uri": "pvc://models/m"}},
-     lambda isvc: isvc["spec"]["predictor"]["model"].update(env=[{"name": "TENSOR_PARALLEL_SIZE", "value": "2"}]),
+     lambda isvc: objects.model_spec(isvc).update(env=[{"name": "TENSOR_PARALLEL_SIZE", "value": "2"}]),
      {"model": {"env": [{"name": "TENSOR_PARALLEL_SIZE", "value": "2"}]}},
      "setting TENSOR_PARALLEL_SIZE in environment variables is not allowed"),
 ]
@@ -246,10 +247,10 @@ def test_kserve_webhook_refuses_what_the_chart_refuses(upstream, case_id, valid,
     for doc in docs:
         if doc["kind"] == "ServingRuntime":
             client.kubectl("create", "-f", "-", input=json.dumps(doc))
-    isvc = docs.get("InferenceService")
+    isvc = objects.workload(docs)
     client.kubectl("create", "--dry-run=server", "-f", "-", input=json.dumps(isvc))  # the valid one passes
     breakage(isvc)
-    isvc["spec"]["predictor"]["model"] = {k: v for k, v in isvc["spec"]["predictor"]["model"].items() if v is not None}
+    objects.predictor(isvc)["model"] = {k: v for k, v in objects.model_spec(isvc).items() if v is not None}
     refused = client.kubectl("create", "-f", "-", input=json.dumps(isvc), check=False)
     assert refused.returncode != 0 and "denied the request" in refused.stderr and reason in refused.stderr, refused.stderr
 
@@ -263,7 +264,7 @@ def test_webhooks_really_run_on_create(upstream):
     client.kubectl("create", "-f", "-", input=json.dumps(isvc))
     stored = client.get("inferenceservice", "bare", ns)
     # the defaulter's round trip through KServe's Go types adds the fields they always carry
-    assert stored["spec"]["predictor"]["model"]["resources"] == {} and "name" in stored["spec"]["predictor"]["model"]
+    assert objects.model_spec(stored)["resources"] == {} and "name" in objects.model_spec(stored)
     isvc["metadata"].update(name="bogus-class", annotations={"serving.kserve.io/autoscalerClass": "bogus"})
     refused = client.kubectl("create", "-f", "-", input=json.dumps(isvc), check=False)
     assert "[bogus] is not a supported autoscaler class type" in refused.stderr
@@ -289,9 +290,10 @@ def test_pods_from_a_pvc_pass_restricted_admission_after_kserve_mutates_them(ups
     ns = namespace("enforce-restricted", {"pod-security.kubernetes.io/enforce": "restricted"})
     install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {"uri": "pvc://models/granite"}}))
     [pod] = pods_of(client, ns, "my-vllm")
-    main = container(pod["spec"], "kserve-container")
+    main = objects.container(pod["spec"], "kserve-container", kind="containers")
     assert main["securityContext"]["allowPrivilegeEscalation"] is False
-    assert {"name": "kserve-pvc-source", "mountPath": "/mnt/models", "readOnly": True, "subPath": "granite"} in main["volumeMounts"]
+    expected_mount = {"name": "kserve-pvc-source", "mountPath": "/mnt/models", "readOnly": True, "subPath": "granite"}
+    assert expected_mount in main["volumeMounts"]
 
 
 def test_kserve_modelcar_injection_replaces_the_container_security_context(upstream):
@@ -304,7 +306,8 @@ def test_kserve_modelcar_injection_replaces_the_container_security_context(upstr
     install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment"}))
     [pod] = pods_of(client, ns, "my-vllm")
     config = json.loads(client.get("configmap", "inferenceservice-config", "kserve")["data"]["storageInitializer"])
-    assert container(pod["spec"], "kserve-container")["securityContext"] == {"runAsUser": config["uidModelcar"]}
+    main = objects.container(pod["spec"], "kserve-container", kind="containers")
+    assert main["securityContext"] == {"runAsUser": config["uidModelcar"]}
     assert [c["name"] for c in pod["spec"]["containers"]] == ["kserve-container", "modelcar"]
     assert pod["spec"]["shareProcessNamespace"] is True
 
@@ -318,10 +321,10 @@ def test_the_hugging_face_token_reaches_the_storage_initializer_and_only_it(upst
     install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {
         "uri": "hf://ibm-granite/granite-3.3-2b-instruct", "huggingFace": {"tokenSecret": {"name": "hf-token"}}}}))
     [pod] = pods_of(client, ns, "my-vllm")
-    initializer = container(pod["spec"], "storage-initializer", kind="initContainers")
+    initializer = objects.container(pod["spec"], "storage-initializer", kind="initContainers")
     assert initializer["args"][0] == "hf://ibm-granite/granite-3.3-2b-instruct"
     assert {"name": "HF_TOKEN", "value": "hf_not_a_real_token"} in initializer["env"]
-    assert "HF_TOKEN" not in {e["name"] for e in container(pod["spec"], "kserve-container").get("env", [])}
+    assert "HF_TOKEN" not in objects.env_of(objects.container(pod["spec"], "kserve-container", kind="containers"))
 
 
 def test_s3_on_upstream_kserve_reads_the_named_entry_of_storage_config(upstream):
@@ -331,11 +334,12 @@ def test_s3_on_upstream_kserve_reads_the_named_entry_of_storage_config(upstream)
     ns = namespace("s3-upstream")
     connection = {"type": "s3", "access_key_id": "a", "secret_access_key": "b", "endpoint_url": "https://s3.example.com",
                   "bucket": "my-bucket", "region": "us-east-1"}
-    client.kubectl("create", "secret", "generic", "storage-config", "-n", ns, f"--from-literal=my-s3-connection={json.dumps(connection)}")
+    client.kubectl("create", "secret", "generic", "storage-config", "-n", ns,
+                   f"--from-literal=my-s3-connection={json.dumps(connection)}")
     install(client, ns, deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {
         "mode": "s3", "s3": {"key": "my-s3-connection", "path": "models/granite"}}}))
     [pod] = pods_of(client, ns, "my-vllm")
-    initializer = container(pod["spec"], "storage-initializer", kind="initContainers")
+    initializer = objects.container(pod["spec"], "storage-initializer", kind="initContainers")
     assert initializer["args"][0] == "s3://my-bucket/models/granite"
     config = next(e for e in initializer["env"] if e["name"] == "STORAGE_CONFIG")
     assert config["valueFrom"]["secretKeyRef"] == {"name": "storage-config", "key": "my-s3-connection"}

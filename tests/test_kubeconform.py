@@ -1,6 +1,6 @@
 """kubeconform, an independent validator, agrees: the objects of every scenario (ci/ files, valid
 matrix combinations and the seed README's commands) are valid, strictly and offline, against the
-committed schemas (and the OpenShift AI 2.22 CRDs where a scenario targets it)."""
+committed schemas, each against the CRD set of the level it targets."""
 
 import json
 import subprocess
@@ -38,7 +38,9 @@ def scenario_manifests() -> dict[str, list[str]]:
 def kubeconform(manifest: str, version: str, kserve_dir) -> dict:
     result = subprocess.run(
         [BIN / "kubeconform", "-strict", "-summary", "-output", "json", "-kubernetes-version", version,
-         "-schema-location", str(SCHEMA / "kubernetes" / "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}" / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-schema-location",
+         str(SCHEMA / "kubernetes" / "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}"
+             / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
          "-schema-location", str(kserve_dir / "{{ .ResourceKind }}{{ .KindSuffix }}.json"), "-"],
         input=manifest, capture_output=True, text=True, check=False,
     )
@@ -52,26 +54,14 @@ def manifests():
     return scenario_manifests()
 
 
-@pytest.fixture(scope="module")
-def rhoai_222_dir(tmp_path_factory):
-    if not schemas.rhoai_222_available():
-        pytest.skip("the OpenShift AI 2.22 CRDs are not in the shared reference folder")
-    folder = tmp_path_factory.mktemp("rhoai-2.22")
-    for name, schema in schemas._crd_set(schemas.RHOAI_222).items():
-        (folder / name).write_text(json.dumps(schema))
-    return folder
-
-
-@pytest.mark.parametrize("kserve", [schemas.KSERVE_UPSTREAM, schemas.KSERVE_016])
+@pytest.mark.parametrize("crd_set", schemas.crd_set_names())
 @pytest.mark.parametrize("version", schemas.KUBERNETES_VERSIONS)
-def test_upstream_level_scenarios_pass_kubeconform(manifests, version, kserve):
-    summary = kubeconform("\n---\n".join(manifests[kserve]), version, SCHEMA / "kserve" / kserve)
-    assert summary["valid"] > 50 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
-
-
-@pytest.mark.parametrize("version", schemas.KUBERNETES_VERSIONS)
-def test_rhoai_222_scenarios_pass_kubeconform(manifests, rhoai_222_dir, version):
-    summary = kubeconform("\n---\n".join(manifests[schemas.RHOAI_222]), version, rhoai_222_dir)
+def test_scenarios_of_each_crd_set_pass_kubeconform(manifests, version, crd_set, tmp_path):
+    if not schemas.available(crd_set):
+        pytest.skip(f"{schemas.unavailable_reason(crd_set)}; its levels' scenarios are checked against its stand-in")
+    for name, schema in schemas.crd_set_schemas(crd_set).items():
+        (tmp_path / name).write_text(json.dumps(schema))
+    summary = kubeconform("\n---\n".join(manifests[crd_set]), version, tmp_path)
     assert summary["valid"] > 50 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
 
 
@@ -79,8 +69,11 @@ def test_kubeconform_catches_an_unknown_field():
     manifest = render().manifest.replace("  predictor:\n", "  predictor:\n    minReplica: 1\n", 1)
     result = subprocess.run(
         [BIN / "kubeconform", "-strict", "-kubernetes-version", schemas.KUBERNETES_VERSIONS[0],
-         "-schema-location", str(SCHEMA / "kserve" / schemas.KSERVE_UPSTREAM / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
-         "-schema-location", str(SCHEMA / "kubernetes" / "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}" / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-schema-location",
+         str(SCHEMA / "kserve" / schemas.TABLE.module_versions()[0] / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-schema-location",
+         str(SCHEMA / "kubernetes" / "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}"
+             / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
          "-"], input=manifest, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 1 and "minReplica" in result.stdout, result.stdout

@@ -9,11 +9,19 @@ import time
 import pytest
 import yaml
 
-from tests.harness import cluster, schemas
+from tests.harness import cluster, objects, schemas
 from tests.harness.kube import documents, is_hook, is_subset
 from tests.harness.paths import BIN, CHART
 from tests.harness.render import effective_platform
-from tests.harness.scenarios import CI_VALUES, accepted_upstream
+from tests.harness.scenarios import (
+    CI_VALUES,
+    DEFAULT_LEVEL,
+    TABLE,
+    UPSTREAM,
+    a_level_where,
+    accepted_upstream,
+    levels_where,
+)
 
 pytestmark = pytest.mark.cluster
 
@@ -27,7 +35,7 @@ def namespace(kube, request):
     """A fresh namespace on the API server of the test's platform, deleted afterwards."""
     made = []
 
-    def make(platform="rhoai-2.22", prefix=None):
+    def make(platform=DEFAULT_LEVEL, prefix=None):
         client = kube(platform)
         name = client.create_namespace(prefix or request.node.name.removeprefix("test_"))
         made.append((client, name))
@@ -67,7 +75,8 @@ def install_and_compare(client, ns, *flags, release="my-vllm"):
     assert not problems, "\n".join(problems)
     # the test hook is valid too, now that the accounts it runs as exist
     for hook in (d for d in documents(manifest) if is_hook(d)):
-        created = client.kubectl("create", "--dry-run=server", "--validate=strict", "-n", ns, "-f", "-", input=yaml.safe_dump(hook))
+        created = client.kubectl("create", "--dry-run=server", "--validate=strict", "-n", ns, "-f", "-",
+                                 input=yaml.safe_dump(hook))
         assert "unknown field" not in created.stderr
     return manifest
 
@@ -75,10 +84,11 @@ def install_and_compare(client, ns, *flags, release="my-vllm"):
 @pytest.mark.parametrize("values", CI_VALUES, ids=lambda p: p.name)
 def test_scenario_installs_keeps_every_field_and_reapplies_as_a_no_op(namespace, values):
     platform = effective_platform([values])
-    # without OpenShift AI 2.22's CRDs at hand, upstream KServe's API server stands in, with its webhooks
-    if schemas.CRD_SET_OF_PLATFORM[platform] != schemas.crd_set_for(platform) and not accepted_upstream(values):
-        pytest.skip(f"the {platform} CRDs are not in the shared reference folder, and the upstream API server standing "
-                    f"in for them refuses this scenario as the chart does at that level (render it with platform=kserve-0.15)")
+    # without a reference CRD set at hand, its stand-in's API server takes the level, with KServe's webhooks
+    crd_set = TABLE.crd_set_of(platform)
+    if not schemas.available(crd_set) and not accepted_upstream(values):
+        pytest.skip(f"{schemas.unavailable_reason(crd_set)}, and the upstream API server standing in for it refuses "
+                    f"this scenario as the chart does at that level (render it with platform={UPSTREAM['platform']})")
     client, ns = namespace(platform, prefix=values.name.removesuffix("-values.yaml"))
     manifest = install_and_compare(client, ns, "-f", str(values))
     before = settled_versions(client, ns, manifest)
@@ -87,19 +97,20 @@ def test_scenario_installs_keeps_every_field_and_reapplies_as_a_no_op(namespace,
 
 
 def test_hugging_face_model_with_token_and_tool_calling_install_as_rendered(namespace, tmp_path):
-    client, ns = namespace("kserve-0.15")
+    level = a_level_where(lambda row: row["storage"]["hf"])
+    client, ns = namespace(level)
     template = tmp_path / "template.jinja"
     template.write_text("{% for m in messages %}{{ m.content }}{% endfor %}")
-    manifest = install_and_compare(client, ns, "--set", "platform=kserve-0.15",
+    manifest = install_and_compare(client, ns, "--set", f"platform={level}",
                                    "--set", "model.uri=hf://ibm-granite/granite-3.3-2b-instruct",
                                    "--set", "model.huggingFace.tokenSecret.name=hf-token",
                                    "--set", "model.toolCalling.preset=granite",
                                    "--set-file", f"model.chatTemplate={template}")
     stored = client.get("inferenceservice", "my-vllm", ns)
-    model = stored["spec"]["predictor"]["model"]
+    model = objects.model_spec(stored)
     assert model["storageUri"] == "hf://ibm-granite/granite-3.3-2b-instruct"
     assert stored["metadata"]["annotations"]["serving.kserve.io/storageSecretName"] == "hf-token"
-    assert "--tool-call-parser=granite" in client.get("servingruntime", "my-vllm", ns)["spec"]["containers"][0]["args"] \
+    assert "--tool-call-parser=granite" in objects.runtime_containers(client.get("servingruntime", "my-vllm", ns))[0]["args"] \
         + model.get("args", [])
     assert "ConfigMap" in [d["kind"] for d in documents(manifest)]
 
@@ -109,7 +120,7 @@ def test_a_release_can_use_another_release_runtime(namespace):
     install_and_compare(client, ns, release="shared")
     manifest = install_and_compare(client, ns, "--set", "servingRuntime.useExisting=shared", release="second")
     assert "ServingRuntime" not in [d["kind"] for d in documents(manifest)]
-    assert client.get("inferenceservice", "second", ns)["spec"]["predictor"]["model"]["runtime"] == "shared"
+    assert objects.model_spec(client.get("inferenceservice", "second", ns))["runtime"] == "shared"
     assert client.get("servingruntime", "second", ns) is None
     # the shared runtime belongs to its own release: removing the user keeps it
     client.helm("uninstall", "second", "-n", ns)
@@ -181,11 +192,11 @@ def test_upgrades_change_args_auth_and_storage_and_rollback_restores(namespace):
     assert all(first.values())
 
     client.install("my-vllm", ns, *accounts("caller"), "--set", "model.args={--max-model-len=4096}")
-    assert client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]["model"]["args"] == ["--max-model-len=4096"]
+    assert objects.model_spec(client.get("inferenceservice", "my-vllm", ns))["args"] == ["--max-model-len=4096"]
 
     client.install("my-vllm", ns, "--set", "model.mode=s3", "--set", "model.s3.key=conn", "--set", "model.s3.path=models/m")
     isvc = client.get("inferenceservice", "my-vllm", ns)
-    model = isvc["spec"]["predictor"]["model"]
+    model = objects.model_spec(isvc)
     assert model["storage"] == {"key": "conn", "path": "models/m"} and "storageUri" not in model and "args" not in model
     assert "security.opendatahub.io/enable-auth" not in isvc["metadata"]["annotations"]
     assert client.get("role", "my-vllm-view", ns) is None and client.get("serviceaccount", "caller", ns) is None
@@ -256,8 +267,9 @@ def test_each_account_may_get_only_its_inference_service(namespace):
     for account, home in (("caller", ns), ("other-caller", ns), ("remote-caller", elsewhere)):
         assert can_i(client, ns, "get", "inferenceservice/my-vllm", account, home) == "yes", account
         assert can_i(client, ns, "get", "inferenceservice/another", account, home) == "no", account
-        for verb, target in (("list", "inferenceservices"), ("watch", "inferenceservices"), ("update", "inferenceservice/my-vllm"),
-                             ("patch", "inferenceservice/my-vllm"), ("delete", "inferenceservice/my-vllm"),
+        for verb, target in (("list", "inferenceservices"), ("watch", "inferenceservices"),
+                             ("update", "inferenceservice/my-vllm"), ("patch", "inferenceservice/my-vllm"),
+                             ("delete", "inferenceservice/my-vllm"),
                              ("get", "secrets"), ("get", "servingruntime/my-vllm")):
             assert can_i(client, ns, verb, target, account, home) == "no", (account, verb, target)
     # nothing is granted in the remote account's own namespace
@@ -279,7 +291,8 @@ def test_the_legacy_token_authenticates_with_exactly_that_permission(namespace):
                                "--certificate-authority", entry["certificate-authority"], "--token", token, *args, "-n", ns],
                               capture_output=True, text=True, check=False)
 
-    assert as_caller("get", "inferenceservice", "my-vllm", "-o", "name").stdout.strip() == "inferenceservice.serving.kserve.io/my-vllm"
+    allowed = as_caller("get", "inferenceservice", "my-vllm", "-o", "name")
+    assert allowed.stdout.strip() == "inferenceservice.serving.kserve.io/my-vllm"
     denied = as_caller("get", "inferenceservice", "another")
     assert denied.returncode != 0 and "forbidden" in denied.stderr
     assert "system:serviceaccount:" + ns + ":caller" in denied.stderr
@@ -297,7 +310,7 @@ def test_chat_template_config_map_follows_the_value(namespace, tmp_path):
     assert client.get("configmap", "my-vllm-chat-template", ns)["data"] == {"template.jinja": template.read_text()}
     client.install("my-vllm", ns, "--reset-values")  # without it an upgrade with no values keeps the last ones
     assert client.get("configmap", "my-vllm-chat-template", ns) is None
-    assert "volumes" not in client.get("inferenceservice", "my-vllm", ns)["spec"]["predictor"]
+    assert "volumes" not in objects.predictor(client.get("inferenceservice", "my-vllm", ns))
 
 
 def test_stopping_and_resuming_a_model(namespace):
@@ -319,12 +332,17 @@ def test_disruption_budget_is_accepted_and_removed(namespace):
     assert client.get("poddisruptionbudget", "my-vllm-predictor", ns) is None
 
 
-@pytest.mark.parametrize("platform, mode", [("kserve-0.16", "Standard"), ("rhoai-2.25", "RawDeployment")])
+# one level with KEDA on each CRD set, and the raw mode name it writes
+KEDA_LEVELS = {TABLE.crd_set_of(level): level for level in reversed(levels_where(lambda row: row["keda"]))}
+
+
+@pytest.mark.parametrize("platform, mode", [(level, TABLE.row(level)["modes"]["raw"]["writes"])
+                                            for level in KEDA_LEVELS.values()])
 def test_every_level_accepts_its_own_keda_and_mode_names(namespace, platform, mode):
     client, ns = namespace(platform)
     client.install("my-vllm", ns, "--set", f"platform={platform}", "--set", f"deploymentMode={mode}",
                    "--set", "scaling.maxReplicas=3", "--set", "scaling.rawDeployment.autoscaler=keda",
                    "--set", "scaling.rawDeployment.keda.serverAddress=http://prometheus.monitoring:9090")
     isvc = client.get("inferenceservice", "my-vllm", ns)
-    assert isvc["spec"]["predictor"]["autoScaling"]["metrics"][0]["type"] == "External"
+    assert objects.predictor(isvc)["autoScaling"]["metrics"][0]["type"] == "External"
     assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == mode

@@ -9,16 +9,17 @@ import json
 
 import pytest
 
+from tests.harness import objects
 from tests.harness.render import render, render_error
 from tests.harness.scenarios import AUTH, INVALID, OCI_MODEL, PVC_MODEL, VALID, Combo
 
 combinations = pytest.mark.parametrize("combo", VALID, ids=lambda c: c.id)
 
 
-def objects(combo: Combo):
+def rendered(combo: Combo):
     docs = render(combo.values)
-    isvc = docs.get("InferenceService", "my-vllm")
-    return docs, isvc, docs.get("ServingRuntime"), isvc["spec"]["predictor"]
+    isvc = objects.workload(docs, "my-vllm")
+    return docs, isvc, objects.runtime(docs), objects.predictor(isvc)
 
 
 def test_the_matrix_covers_both_outcomes():
@@ -27,7 +28,7 @@ def test_the_matrix_covers_both_outcomes():
 
 @combinations
 def test_storage_reaches_the_model(combo: Combo):
-    _, _, _, predictor = objects(combo)
+    _, _, _, predictor = rendered(combo)
     model = predictor["model"]
     if combo.storage == "s3":
         assert model["storage"] == {"key": "my-s3-connection", "path": "models/granite"}
@@ -39,8 +40,8 @@ def test_storage_reaches_the_model(combo: Combo):
 
 @combinations
 def test_accelerator_reaches_image_resources_placement_and_dashboard(combo: Combo):
-    _, _, runtime, predictor = objects(combo)
-    assert runtime["spec"]["containers"][0]["image"] == f"quay.io/modh/vllm:{combo.image_tag}"
+    _, _, runtime, predictor = rendered(combo)
+    assert objects.runtime_containers(runtime)[0]["image"] == f"quay.io/modh/vllm:{combo.image_tag}"
     gpus_per_pod = "2" if combo.multi_node else "1"
     for section in ("requests", "limits"):
         accelerators = {k: v for k, v in predictor["model"]["resources"][section].items() if k not in ("cpu", "memory")}
@@ -53,24 +54,24 @@ def test_accelerator_reaches_image_resources_placement_and_dashboard(combo: Comb
 
 @combinations
 def test_mode_is_named_the_way_the_platform_names_it(combo: Combo):
-    _, isvc, _, predictor = objects(combo)
+    _, isvc, _, predictor = rendered(combo)
     annotations = isvc["metadata"]["annotations"]
-    modes = ("Knative", "Standard") if combo.platform == "kserve-0.16" else ("Serverless", "RawDeployment")
-    assert annotations["serving.kserve.io/deploymentMode"] == modes[0 if combo.serverless else 1]
-    assert ("sidecar.istio.io/inject" in annotations) == (combo.serverless and combo.platform.startswith("rhoai-"))
+    written = combo.row["modes"]["serverless" if combo.serverless else "raw"]["writes"]
+    assert annotations["serving.kserve.io/deploymentMode"] == written
+    assert ("sidecar.istio.io/inject" in annotations) == (combo.serverless and combo.row["openShiftAI"])
     assert ("deploymentStrategy" in predictor) == (not combo.serverless)
 
 
 @combinations
 def test_topology_shapes_runtime_and_workers(combo: Combo):
-    _, isvc, runtime, predictor = objects(combo)
+    _, isvc, runtime, predictor = rendered(combo)
     annotations = isvc["metadata"]["annotations"]
     if combo.multi_node:
         assert predictor["workerSpec"]["pipelineParallelSize"] == 3
         assert predictor["workerSpec"]["tensorParallelSize"] == 2
-        assert runtime["spec"]["workerSpec"]["containers"][0]["name"] == "worker-container"
-        assert annotations["serving.kserve.io/autoscalerClass"] == ("external" if combo.platform == "rhoai-2.22" else "none")
-        expected_runtime = "vllm-multinode-runtime" if combo.platform.startswith("rhoai-") else "my-vllm"
+        assert objects.worker_containers(runtime)[0]["name"] == "worker-container"
+        assert annotations["serving.kserve.io/autoscalerClass"] == combo.row["multiNode"]["autoscalerClass"]
+        expected_runtime = combo.row["multiNode"]["runtimeName"] or "my-vllm"
         assert runtime["metadata"]["name"] == predictor["model"]["runtime"] == expected_runtime
         assert predictor["workerSpec"].get("tolerations") == predictor.get("tolerations")
     else:
@@ -81,8 +82,9 @@ def test_topology_shapes_runtime_and_workers(combo: Combo):
 
 @combinations
 def test_auth_creates_exactly_the_accounts_tokens_and_bindings(combo: Combo):
-    docs, isvc, _, _ = objects(combo)
-    _, created, tokens, bindings = AUTH[combo.auth]
+    docs, isvc, _, _ = rendered(combo)
+    auth = AUTH[combo.auth]
+    created, tokens, bindings = auth.created_accounts, auth.token_secrets, auth.role_bindings
     assert (isvc["metadata"]["annotations"].get("security.opendatahub.io/enable-auth") == "true") == (combo.auth != "off")
     assert sorted((d["metadata"]["namespace"], d["metadata"]["name"]) for d in docs.all("ServiceAccount")) == sorted(created)
     assert sorted((d["metadata"]["namespace"], d["metadata"]["name"]) for d in docs.all("Secret")) == sorted(tokens)

@@ -3,6 +3,7 @@
 import re
 
 from tests.harness.render import notes
+from tests.harness.scenarios import a_level_where, upstream
 
 
 def curl_lines(text):
@@ -41,7 +42,8 @@ def test_notes_mint_a_short_lived_token_when_no_legacy_token_exists():
 
 
 def test_upstream_notes_use_kubectl_and_multi_node_notes_count_pods():
-    text = notes({"platform": "kserve-0.15", "deploymentMode": "RawDeployment", "servingTopology": "multiNode",
+    text = notes({"platform": a_level_where(lambda row: upstream(row) and "pvc" in row["multiNode"]["schemes"]),
+                  "deploymentMode": "RawDeployment", "servingTopology": "multiNode",
                   "model": {"uri": "pvc://models/llama"}, "multiNode": {"pipelineParallelSize": 3, "tensorParallelSize": 4}})
     assert "kubectl get inferenceservice my-vllm" in text and not re.search(r"\boc ", text)
     assert "one Ray head pod and 2 worker pod(s), 4 accelerator(s) each" in text

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from schema.generate import crd_file_schemas
-from tests.harness import schemas
+from tests.harness import objects, schemas
 from tests.harness.paths import CHART, REFERENCE_CRDS, ROOT, SCHEMA
 
 VALUES = yaml.safe_load((CHART / "values.yaml").read_text())
@@ -97,37 +97,31 @@ def test_chart_schema_is_a_valid_draft7_schema():
     jsonschema.Draft7Validator.check_schema(CHART_SCHEMA)
 
 
-@pytest.mark.skipif(not (REFERENCE_CRDS / "kserve-v0.15.2").is_dir(), reason="no reference copy of the KServe v0.15.2 CRDs")
-def test_go_module_crds_match_the_reference_copy():
-    """schema/kserve comes from the Go module; the reference folder holds the same CRDs taken from git."""
-    ours = {p.name: json.loads(p.read_text()) for p in (SCHEMA / "kserve" / schemas.KSERVE_UPSTREAM).glob("*.json")}
-    reference = crd_file_schemas(sorted((REFERENCE_CRDS / "kserve-v0.15.2").glob("serving.kserve.io_[is]*.yaml")),
-                                 schemas.KUBERNETES_VERSIONS[-1])
+@pytest.mark.parametrize("version", schemas.TABLE.module_versions())
+def test_go_module_crds_match_the_reference_copy(version):
+    """schema/kserve comes from the Go module; the reference folder, where it has the version, holds
+    the same CRDs taken from git."""
+    reference_dir = REFERENCE_CRDS / f"kserve-{version}"
+    if not reference_dir.is_dir():
+        pytest.skip(f"{reference_dir} does not exist: no reference copy of the KServe {version} CRDs to compare with")
+    ours = {p.name: json.loads(p.read_text()) for p in (SCHEMA / "kserve" / version).glob("*.json")}
+    reference = crd_file_schemas(sorted(reference_dir.glob("serving.kserve.io_[is]*.yaml")), schemas.KUBERNETES_VERSIONS[-1])
     assert {k: v for k, v in reference.items() if k in ours} == ours
 
 
-@pytest.mark.skipif(not schemas.rhoai_222_available(), reason="the OpenShift AI 2.22 CRDs are not in the shared reference folder")
-def test_rhoai_222_differs_from_upstream_where_the_facts_say():
-    """2.22 lacks the 0.15 fields (autoScaling, scaleMetricType); a render using them must fail there."""
-    isvc = {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService", "metadata": {"name": "x"},
-            "spec": {"predictor": {"scaleMetricType": "Utilization", "model": {"modelFormat": {"name": "vLLM"}}}}}
-    assert schemas.errors_of(isvc, schemas.RHOAI_222)
-    assert not schemas.errors_of(isvc, schemas.KSERVE_UPSTREAM)
-
-
 STRICTNESS_PROBES = [
-    ("typo-in-spec", lambda d: d["spec"]["predictor"].update(minReplica=1)),
-    ("node-selector-in-model-container", lambda d: d["spec"]["predictor"]["model"].update(nodeSelector={"a": "b"})),
+    ("typo-in-spec", lambda d: objects.predictor(d).update(minReplica=1)),
+    ("node-selector-in-model-container", lambda d: objects.model_spec(d).update(nodeSelector={"a": "b"})),
     ("metadata-typo", lambda d: d["metadata"].update(label={"a": "b"})),
-    ("wrong-type", lambda d: d["spec"]["predictor"].update(minReplicas="one")),
+    ("wrong-type", lambda d: objects.predictor(d).update(minReplicas="one")),
 ]
 
 
-@pytest.mark.parametrize("schema_set", [schemas.KSERVE_UPSTREAM, schemas.RHOAI_222])
+@pytest.mark.parametrize("schema_set", schemas.crd_set_names())
 @pytest.mark.parametrize("probe_id, mutate", STRICTNESS_PROBES, ids=[p[0] for p in STRICTNESS_PROBES])
 def test_kserve_schemas_reject_what_the_api_server_would_prune(schema_set, probe_id, mutate):
-    if schema_set == schemas.RHOAI_222 and not schemas.rhoai_222_available():
-        pytest.skip("the OpenShift AI 2.22 CRDs are not in the shared reference folder")
+    if not schemas.available(schema_set):
+        pytest.skip(schemas.unavailable_reason(schema_set))
     isvc = {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService", "metadata": {"name": "x"},
             "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}, "storageUri": "pvc://a/b"}}}}
     assert not schemas.errors_of(isvc, schema_set)

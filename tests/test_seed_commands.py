@@ -11,83 +11,72 @@ import subprocess
 
 import pytest
 
+from tests.harness import objects
 from tests.harness.commands import as_template, seed_commands
 from tests.harness.paths import BIN, CHART, SEED_README
-from tests.harness.render import HelmError, render
+from tests.harness.render import RELEASE, HelmError, render
 
 pytestmark = pytest.mark.skipif(not SEED_README.exists(), reason=f"the seed README is not at {SEED_README}")
 
-def isvc(docs):
-    return docs.get("InferenceService", "my-vllm")
-
-
-def predictor(docs):
-    return isvc(docs)["spec"]["predictor"]
-
-
-def model(docs):
-    return predictor(docs)["model"]
-
-
-def runtime(docs):
-    return docs.get("ServingRuntime")
+DEFAULT_MODEL = "oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.3-2b-instruct"
 
 
 def annotations(docs):
-    return isvc(docs)["metadata"]["annotations"]
+    return objects.workload(docs, RELEASE)["metadata"]["annotations"]
 
 
 def accelerators(docs, section):
-    return {k: v for k, v in model(docs)["resources"][section].items() if k not in ("cpu", "memory")}
+    requested = objects.model_spec(docs, RELEASE)["resources"][section]
+    return {k: v for k, v in requested.items() if k not in ("cpu", "memory")}
 
 
 def means_default_install(docs):
     """'a single-node vLLM instance in Serverless mode with the default model' (one NVIDIA GPU, no auth)."""
     assert annotations(docs)["serving.kserve.io/deploymentMode"] == "Serverless"
-    assert "workerSpec" not in predictor(docs)
-    assert model(docs)["storageUri"] == "oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.3-2b-instruct"
+    assert "workerSpec" not in objects.predictor(docs, RELEASE)
+    assert objects.model_spec(docs, RELEASE)["storageUri"] == DEFAULT_MODEL
     assert accelerators(docs, "limits") == accelerators(docs, "requests") == {"nvidia.com/gpu": "1"}
     assert "security.opendatahub.io/enable-auth" not in annotations(docs)
     assert not docs.has("Role") and not docs.has("ServiceAccount")
     # the troubleshooting section finds the pods by the release name
-    assert isvc(docs)["metadata"]["name"] == "my-vllm"
+    assert objects.workload(docs, RELEASE)["metadata"]["name"] == "my-vllm"
 
 
 def means_modelcar(docs):
-    assert model(docs)["storageUri"] == "oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.3-2b-instruct"
+    assert objects.model_spec(docs, RELEASE)["storageUri"] == DEFAULT_MODEL
 
 
 def means_pvc(docs):
-    assert model(docs)["storageUri"] == "pvc://my-pvc/granite"
+    assert objects.model_spec(docs, RELEASE)["storageUri"] == "pvc://my-pvc/granite"
 
 
 def means_s3(docs):
-    assert model(docs)["storage"] == {"key": "my-s3-connection", "path": "my-model-folder"}
-    assert "storageUri" not in model(docs)
+    assert objects.model_spec(docs, RELEASE)["storage"] == {"key": "my-s3-connection", "path": "my-model-folder"}
+    assert "storageUri" not in objects.model_spec(docs, RELEASE)
 
 
 def means_nvidia(docs):
     assert accelerators(docs, "limits") == accelerators(docs, "requests") == {"nvidia.com/gpu": "1"}
-    assert runtime(docs)["metadata"]["annotations"]["opendatahub.io/recommended-accelerators"] == '["nvidia.com/gpu"]'
+    assert objects.runtime(docs)["metadata"]["annotations"]["opendatahub.io/recommended-accelerators"] == '["nvidia.com/gpu"]'
 
 
 def means_amd(docs):
-    assert runtime(docs)["spec"]["containers"][0]["image"] == "quay.io/modh/vllm:rhoai-2.22-rocm"
+    assert objects.runtime_containers(docs)[0]["image"] == "quay.io/modh/vllm:rhoai-2.22-rocm"
     assert accelerators(docs, "limits") == accelerators(docs, "requests") == {"amd.com/gpu": "1"}
-    assert runtime(docs)["metadata"]["annotations"]["opendatahub.io/recommended-accelerators"] == '["amd.com/gpu"]'
+    assert objects.runtime(docs)["metadata"]["annotations"]["opendatahub.io/recommended-accelerators"] == '["amd.com/gpu"]'
 
 
 def means_gaudi(docs):
-    assert runtime(docs)["spec"]["containers"][0]["image"] == "quay.io/modh/vllm:rhoai-2.22-gaudi"
-    assert runtime(docs)["metadata"]["annotations"]["opendatahub.io/runtime-version"] == "0.7.2"
+    assert objects.runtime_containers(docs)[0]["image"] == "quay.io/modh/vllm:rhoai-2.22-gaudi"
+    assert objects.runtime(docs)["metadata"]["annotations"]["opendatahub.io/runtime-version"] == "0.7.2"
     assert accelerators(docs, "limits") == accelerators(docs, "requests") == {"habana.ai/gaudi": "1"}
 
 
 def means_cpu(docs):
-    assert runtime(docs)["spec"]["containers"][0]["image"] == "quay.io/modh/vllm:rhoai-2.22-cpu"
+    assert objects.runtime_containers(docs)[0]["image"] == "quay.io/modh/vllm:rhoai-2.22-cpu"
     assert accelerators(docs, "limits") == accelerators(docs, "requests") == {}
-    assert "tolerations" not in predictor(docs)
-    assert "opendatahub.io/recommended-accelerators" not in runtime(docs)["metadata"]["annotations"]
+    assert "tolerations" not in objects.predictor(docs, RELEASE)
+    assert "opendatahub.io/recommended-accelerators" not in objects.runtime(docs)["metadata"]["annotations"]
 
 
 def means_auth(docs):
@@ -115,34 +104,36 @@ def means_raw(docs):
 
 def means_recreate(docs):
     means_raw(docs)
-    assert predictor(docs)["deploymentStrategy"] == {"type": "Recreate"}
+    assert objects.predictor(docs, RELEASE)["deploymentStrategy"] == {"type": "Recreate"}
 
 
 def means_multinode(docs):
     means_raw(docs)
-    assert predictor(docs)["workerSpec"]["pipelineParallelSize"] == 2
-    assert predictor(docs)["workerSpec"]["tensorParallelSize"] == 2
+    workers = objects.predictor(docs, RELEASE)["workerSpec"]
+    assert (workers["pipelineParallelSize"], workers["tensorParallelSize"]) == (2, 2)
     assert accelerators(docs, "limits") == {"nvidia.com/gpu": "2"}
-    assert runtime(docs)["metadata"]["name"] == "vllm-multinode-runtime"
+    assert objects.runtime(docs)["metadata"]["name"] == "vllm-multinode-runtime"
     assert annotations(docs)["serving.kserve.io/autoscalerClass"] == "external"
 
 
 def means_replica_range(docs):
-    assert (predictor(docs)["minReplicas"], predictor(docs)["maxReplicas"]) == (1, 5)
+    predictor = objects.predictor(docs, RELEASE)
+    assert (predictor["minReplicas"], predictor["maxReplicas"]) == (1, 5)
 
 
 def means_rps(docs):
-    assert (predictor(docs)["scaleMetric"], predictor(docs)["scaleTarget"]) == ("rps", 10)
+    predictor = objects.predictor(docs, RELEASE)
+    assert (predictor["scaleMetric"], predictor["scaleTarget"]) == ("rps", 10)
 
 
 def means_scale_to_zero(docs):
-    assert predictor(docs)["minReplicas"] == 0
+    assert objects.predictor(docs, RELEASE)["minReplicas"] == 0
     assert annotations(docs)["serving.kserve.io/deploymentMode"] == "Serverless"
 
 
 def means_retention(docs):
     means_scale_to_zero(docs)
-    assert predictor(docs)["annotations"]["autoscaling.knative.dev/scale-to-zero-pod-retention-period"] == "10m"
+    assert objects.predictor(docs, RELEASE)["annotations"]["autoscaling.knative.dev/scale-to-zero-pod-retention-period"] == "10m"
 
 
 # (text that identifies the seed command, what it must mean), in the seed's order
@@ -216,7 +207,7 @@ def test_seed_args_example_needs_a_shell_safe_form():
     with pytest.raises(HelmError, match="unknown flag"):
         render(extra=flags)
     docs = render(extra=["--set", "model.args={--gpu-memory-utilization=0.95,--max-model-len=10000}"])
-    assert model(docs)["args"] == ["--gpu-memory-utilization=0.95", "--max-model-len=10000"]
+    assert objects.model_spec(docs, RELEASE)["args"] == ["--gpu-memory-utilization=0.95", "--max-model-len=10000"]
 
 
 def test_seed_service_account_forms():

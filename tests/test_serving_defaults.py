@@ -6,42 +6,35 @@ import re
 import pytest
 import yaml
 
+from tests.harness import objects
 from tests.harness.paths import CHART
 from tests.harness.render import render, render_error
+from tests.harness.scenarios import TABLE, a_level_where, levels_where
 
 RAW = {"deploymentMode": "RawDeployment"}
 MULTI = {"deploymentMode": "RawDeployment", "servingTopology": "multiNode"}
-
-
-def isvc(docs):
-    return docs.get("InferenceService")
-
-
-def runtime_containers(docs):
-    spec = docs.get("ServingRuntime")["spec"]
-    return spec["containers"] + spec.get("workerSpec", {}).get("containers", [])
 
 
 class TestStartup:
     @pytest.mark.parametrize("minutes", [5, 30, 90])
     def test_startup_budget_and_knative_progress_deadline_follow_the_minutes(self, minutes):
         docs = render({"probes": {"startupMinutes": minutes}})
-        [c] = runtime_containers(docs)
+        [c] = objects.all_runtime_containers(docs)
         assert c["startupProbe"]["periodSeconds"] * c["startupProbe"]["failureThreshold"] == minutes * 60
-        annotations = isvc(docs)["spec"]["predictor"]["annotations"]
+        annotations = objects.predictor(docs)["annotations"]
         assert annotations["serving.knative.dev/progress-deadline"] == f"{minutes + 10}m"
 
     def test_liveness_cannot_fire_while_the_model_loads(self):
         """Kubernetes runs liveness only after the startup probe succeeded; the budget also outlasts
         what liveness would tolerate, so a slow load never looks like a dead server."""
         for values in ({}, MULTI):
-            for c in runtime_containers(render(values)):
+            for c in objects.all_runtime_containers(render(values)):
                 startup, liveness = c["startupProbe"], c["livenessProbe"]
                 budget = startup["periodSeconds"] * startup["failureThreshold"]
                 assert budget > liveness["periodSeconds"] * liveness["failureThreshold"]
 
     def test_raw_deployments_carry_no_knative_annotations(self):
-        assert "annotations" not in isvc(render(RAW))["spec"]["predictor"]
+        assert "annotations" not in objects.predictor(render(RAW))
 
 
 # Kubernetes' "restricted" Pod Security Standard, rule by rule (pod-security-admission, v1.27+).
@@ -50,12 +43,9 @@ RESTRICTED_VOLUME_TYPES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephem
 
 
 def restricted_violations(pod_spec: dict) -> list[str]:
-    problems = []
     pod_sc = pod_spec.get("securityContext", {})
     containers = pod_spec.get("containers", []) + pod_spec.get("initContainers", [])
-    for key in ("hostNetwork", "hostPID", "hostIPC"):
-        if pod_spec.get(key):
-            problems.append(f"host namespaces: {key}")
+    problems = [f"host namespaces: {key}" for key in ("hostNetwork", "hostPID", "hostIPC") if pod_spec.get(key)]
     for volume in pod_spec.get("volumes", []):
         kinds = set(volume) - {"name"}
         if not kinds <= RESTRICTED_VOLUME_TYPES:
@@ -91,8 +81,8 @@ def restricted_violations(pod_spec: dict) -> list[str]:
 
 def model_pod_specs(docs) -> list[dict]:
     """The pod specs KServe builds: runtime containers with the InferenceService's pod fields."""
-    runtime = docs.get("ServingRuntime")["spec"]
-    predictor = isvc(docs)["spec"]["predictor"]
+    runtime = objects.runtime(docs)["spec"]
+    predictor = objects.predictor(docs)
     pods = [{"containers": runtime["containers"], "volumes": runtime.get("volumes", []) + predictor.get("volumes", [])}]
     if "workerSpec" in runtime:
         pods.append({"containers": runtime["workerSpec"]["containers"], "volumes": runtime["workerSpec"].get("volumes", [])})
@@ -100,7 +90,8 @@ def model_pod_specs(docs) -> list[dict]:
 
 
 class TestPodSecurity:
-    @pytest.mark.parametrize("values", [{}, RAW, MULTI, {"model": {"chatTemplate": "{{ messages }}"}}], ids=["serverless", "raw", "multinode", "chat-template"])
+    @pytest.mark.parametrize("values", [{}, RAW, MULTI, {"model": {"chatTemplate": "{{ messages }}"}}],
+                             ids=["serverless", "raw", "multinode", "chat-template"])
     def test_model_pods_pass_the_restricted_pod_security_standard(self, values):
         for pod in model_pod_specs(render(values)):
             assert restricted_violations(pod) == []
@@ -119,7 +110,7 @@ class TestPodSecurity:
             assert rule in found, rule
 
     def test_no_fixed_user_or_group(self):
-        for c in runtime_containers(render(MULTI)):
+        for c in objects.all_runtime_containers(render(MULTI)):
             assert not {"runAsUser", "runAsGroup"} & set(c["securityContext"])
 
 
@@ -136,8 +127,8 @@ KNATIVE_PREDICTOR_POD_FIELDS = {"tolerations", "nodeSelector", "affinity", "imag
 def test_serverless_renders_only_what_knative_accepts():
     docs = render({"model": {"chatTemplate": "x", "env": [{"name": "A", "value": "b"}]}, "nodeSelector": {"a": "b"},
                    "imagePullSecrets": ["p"], "affinity": {"nodeAffinity": {}}})
-    runtime = docs.get("ServingRuntime")["spec"]
-    predictor = isvc(docs)["spec"]["predictor"]
+    runtime = objects.runtime(docs)["spec"]
+    predictor = objects.predictor(docs)
     containers = runtime["containers"] + [predictor["model"]]
     for c in containers:
         fields = set(c) - {"modelFormat", "runtime", "storageUri", "storage"}
@@ -160,7 +151,7 @@ def test_serverless_keeps_the_security_settings_knative_allows():
     Knative also keeps `privileged`, but only when it is false."""
     wanted = {"readOnlyRootFilesystem": True, "runAsGroup": 1001, "privileged": False,
               "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}}
-    for c in render({"securityContext": wanted}).get("ServingRuntime")["spec"]["containers"]:
+    for c in objects.runtime_containers(render({"securityContext": wanted})):
         assert wanted.items() <= c["securityContext"].items()
         assert set(c["securityContext"]) <= KNATIVE_SECURITY_FIELDS | {"privileged"}
 
@@ -170,70 +161,74 @@ class TestTimeout:
     def test_one_knob_sets_the_predictor_and_route_timeouts(self, mode):
         # past Knative's default limit of 600 s, which the cluster in this example was raised above
         docs = render({"deploymentMode": mode, "endpoint": {"timeoutSeconds": 1800, "knativeMaxTimeoutSeconds": 3600}})
-        assert isvc(docs)["spec"]["predictor"]["timeout"] == 1800
-        assert isvc(docs)["metadata"]["annotations"]["haproxy.router.openshift.io/timeout"] == "1800s"
+        assert objects.predictor(docs)["timeout"] == 1800
+        assert objects.workload(docs)["metadata"]["annotations"]["haproxy.router.openshift.io/timeout"] == "1800s"
 
     def test_only_serverless_is_held_to_knatives_limit(self):
-        assert isvc(render({"deploymentMode": "RawDeployment", "endpoint": {"timeoutSeconds": 1800}}))["spec"]["predictor"]["timeout"] == 1800
+        raw = render({"deploymentMode": "RawDeployment", "endpoint": {"timeoutSeconds": 1800}})
+        assert objects.predictor(raw)["timeout"] == 1800
         assert "endpoint.timeoutSeconds=601" in render_error({"endpoint": {"timeoutSeconds": 601}})
-        assert isvc(render({"endpoint": {"timeoutSeconds": 600}}))["spec"]["predictor"]["timeout"] == 600
+        assert objects.predictor(render({"endpoint": {"timeoutSeconds": 600}}))["timeout"] == 600
 
     def test_default_outlasts_the_thirty_second_route_default(self):
-        assert isvc(render())["spec"]["predictor"]["timeout"] >= 300
+        assert objects.predictor(render())["timeout"] >= 300
 
 
 class TestPlatformLevels:
-    @pytest.mark.parametrize("platform, serverless, raw", [
-        ("rhoai-2.22", "Serverless", "RawDeployment"), ("rhoai-2.25", "Serverless", "RawDeployment"),
-        ("kserve-0.15", "Serverless", "RawDeployment"), ("kserve-0.16", "Knative", "Standard")])
+    @pytest.mark.parametrize("platform", levels_where(lambda row: row["modes"]["serverless"]))
     @pytest.mark.parametrize("spelling", ["Serverless", "Knative", "RawDeployment", "Standard"])
-    def test_both_spellings_are_accepted_and_rendered_as_the_level_names_them(self, platform, serverless, raw, spelling):
-        mode = isvc(render({"platform": platform, "deploymentMode": spelling}))["metadata"]["annotations"]["serving.kserve.io/deploymentMode"]
-        assert mode == (serverless if spelling in ("Serverless", "Knative") else raw)
+    def test_both_spellings_are_accepted_and_rendered_as_the_level_names_them(self, platform, spelling):
+        modes = TABLE.row(platform)["modes"]
+        docs = render({"platform": platform, "deploymentMode": spelling})
+        mode = objects.workload(docs)["metadata"]["annotations"]["serving.kserve.io/deploymentMode"]
+        assert mode == modes["serverless" if spelling in ("Serverless", "Knative") else "raw"]["writes"]
 
-    @pytest.mark.parametrize("platform, autoscaler", [("rhoai-2.22", "external"), ("rhoai-2.23", "none"),
-                                                      ("rhoai-2.25", "none"), ("kserve-0.16", "none")])
-    def test_multi_node_autoscaler_class_per_level(self, platform, autoscaler):
+    @pytest.mark.parametrize("platform", levels_where(lambda row: "oci" in row["multiNode"]["schemes"]))
+    def test_multi_node_autoscaler_class_per_level(self, platform):
         docs = render({**MULTI, "platform": platform})
-        assert isvc(docs)["metadata"]["annotations"]["serving.kserve.io/autoscalerClass"] == autoscaler
+        autoscaler = TABLE.row(platform)["multiNode"]["autoscalerClass"]
+        assert objects.workload(docs)["metadata"]["annotations"]["serving.kserve.io/autoscalerClass"] == autoscaler
 
-    def test_keda_only_from_kserve_015(self):
+    def test_keda_only_where_the_level_has_it(self):
         keda = {**RAW, "scaling": {"maxReplicas": 4, "rawDeployment": {"autoscaler": "keda", "keda": {
             "serverAddress": "https://thanos-querier.openshift-monitoring.svc.cluster.local:9092"}}}}
-        docs = render({**keda, "platform": "rhoai-2.25"})
-        predictor = isvc(docs)["spec"]["predictor"]
-        assert isvc(docs)["metadata"]["annotations"]["serving.kserve.io/autoscalerClass"] == "keda"
+        docs = render({**keda, "platform": a_level_where(lambda row: row["keda"] and row["openShiftAI"])})
+        predictor = objects.predictor(docs)
+        assert objects.workload(docs)["metadata"]["annotations"]["serving.kserve.io/autoscalerClass"] == "keda"
         [metric] = predictor["autoScaling"]["metrics"]
         assert metric["external"]["metric"]["query"] == 'sum(vllm:num_requests_waiting{namespace="default",model_name="my-vllm"})'
         assert metric["external"]["target"] == {"type": "Value", "value": "4"}
         assert "scaleMetric" not in predictor
-        assert "OpenShift AI 2.22 prunes spec.predictor.autoScaling" in render_error({**keda, "platform": "rhoai-2.22"})
+        without = a_level_where(lambda row: not row["keda"])
+        assert f"{TABLE.row(without)['title']} prunes spec.predictor.autoScaling" in render_error({**keda, "platform": without})
 
     def test_hugging_face_models_on_upstream_levels_with_a_secret_token(self):
-        values = {"platform": "kserve-0.16", "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct",
+        values = {"platform": a_level_where(lambda row: row["storage"]["hf"]), "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct",
                                                         "huggingFace": {"tokenSecret": {"name": "hf-token"}}}}
-        rendered = isvc(render(values))
-        model = rendered["spec"]["predictor"]["model"]
+        rendered = objects.workload(render(values))
+        model = objects.model_spec(rendered)
         assert model["storageUri"] == "hf://ibm-granite/granite-3.3-2b-instruct"
         # the downloader gets the Secret (KServe's storage-secret annotation); vLLM never sees the token
         assert rendered["metadata"]["annotations"]["serving.kserve.io/storageSecretName"] == "hf-token"
         assert "env" not in model
-        refused = render_error({**values, "platform": "rhoai-2.25"})
-        assert 'model.uri "hf://ibm-granite/granite-3.3-2b-instruct"' in refused and "platform=rhoai-2.25" in refused
+        without = a_level_where(lambda row: not row["storage"]["hf"])
+        refused = render_error({**values, "platform": without})
+        assert 'model.uri "hf://ibm-granite/granite-3.3-2b-instruct"' in refused and f"platform={without}" in refused
 
 
 class TestToolCallingAndChatTemplates:
     @pytest.mark.parametrize("preset, parser", [("granite", "granite"), ("hermes", "hermes"), ("llama3", "llama3_json"),
                                                 ("mistral", "mistral"), ("qwen", "hermes")])
     def test_preset_adds_the_family_parser_before_user_args(self, preset, parser):
-        args = isvc(render({"model": {"toolCalling": {"preset": preset}, "args": ["--max-model-len=8192"]}}))["spec"]["predictor"]["model"]["args"]
+        docs = render({"model": {"toolCalling": {"preset": preset}, "args": ["--max-model-len=8192"]}})
+        args = objects.model_spec(docs)["args"]
         assert args == ["--enable-auto-tool-choice", f"--tool-call-parser={parser}", "--max-model-len=8192"]
 
     def test_chat_template_is_stored_mounted_and_passed(self):
         template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"
         docs = render({"model": {"chatTemplate": template}})
         config = docs.get("ConfigMap", "my-vllm-chat-template")
-        predictor = isvc(docs)["spec"]["predictor"]
+        predictor = objects.predictor(docs)
         assert config["data"] == {"template.jinja": template}
         assert predictor["volumes"] == [{"name": "chat-template", "configMap": {"name": "my-vllm-chat-template"}}]
         [mount] = predictor["model"]["volumeMounts"]
@@ -243,13 +238,14 @@ class TestToolCallingAndChatTemplates:
 
 class TestOperations:
     def test_stopped_parks_the_model(self):
-        assert isvc(render({"scaling": {"stopped": True}}))["metadata"]["annotations"]["serving.kserve.io/stop"] == "true"
-        assert "serving.kserve.io/stop" not in isvc(render())["metadata"]["annotations"]
+        stopped = objects.workload(render({"scaling": {"stopped": True}}))
+        assert stopped["metadata"]["annotations"]["serving.kserve.io/stop"] == "true"
+        assert "serving.kserve.io/stop" not in objects.workload(render())["metadata"]["annotations"]
 
     def test_use_existing_runtime_renders_none_and_names_it(self):
         docs = render({"servingRuntime": {"useExisting": "vllm-cuda-runtime"}, "model": {"servedModelName": "granite"}})
         assert not docs.has("ServingRuntime")
-        model = isvc(docs)["spec"]["predictor"]["model"]
+        model = objects.model_spec(docs)
         assert model["runtime"] == "vllm-cuda-runtime"
         assert model["args"] == ["--served-model-name=granite"]
 
@@ -262,9 +258,10 @@ class TestOperations:
     def test_registry_override_rewrites_every_image_and_the_modelcar(self):
         for values in ({"imageRegistry": "mirror.example.com:5000"}, {"global": {"imageRegistry": "mirror.example.com:5000"}}):
             docs = render(values)
-            assert runtime_containers(docs)[0]["image"] == "mirror.example.com:5000/modh/vllm:rhoai-2.22-cuda"
-            assert docs.get("Pod")["spec"]["containers"][0]["image"].startswith("mirror.example.com:5000/ubi9/ubi-minimal:9.6@sha256:")
-            assert isvc(docs)["spec"]["predictor"]["model"]["storageUri"].startswith("oci://mirror.example.com:5000/redhat-ai-services/")
+            assert objects.all_runtime_containers(docs)[0]["image"] == "mirror.example.com:5000/modh/vllm:rhoai-2.22-cuda"
+            test_pod_image = docs.get("Pod")["spec"]["containers"][0]["image"]
+            assert test_pod_image.startswith("mirror.example.com:5000/ubi9/ubi-minimal:9.6@sha256:")
+            assert objects.model_spec(docs)["storageUri"].startswith("oci://mirror.example.com:5000/redhat-ai-services/")
 
     def test_artifact_hub_lists_every_image_the_chart_can_deploy(self):
         chart = yaml.safe_load((CHART / "Chart.yaml").read_text())

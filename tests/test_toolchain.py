@@ -54,7 +54,8 @@ def test_offline_helm_assumes_the_kubernetes_of_its_release(helm, module, tmp_pa
     out = subprocess.run([BIN / helm, "template", chart], capture_output=True, text=True, check=True).stdout
     assert f"kube: v1.{minor}.0" in out
     # ... so the plain install renders exactly as the README writes it
-    subprocess.run([BIN / helm, "template", "my-vllm", ROOT / "charts" / "vllm-kserve"], capture_output=True, text=True, check=True)
+    subprocess.run([BIN / helm, "template", "my-vllm", ROOT / "charts" / "vllm-kserve"],
+                   capture_output=True, text=True, check=True)
 
 
 def test_vllm_env_refuses_to_start_without_the_disk_it_needs(tmp_path):
@@ -66,3 +67,37 @@ def test_vllm_env_refuses_to_start_without_the_disk_it_needs(tmp_path):
     assert result.returncode == 1
     assert "needs about 1000000 GiB free" in result.stderr and "make vllm-env" in result.stderr
     assert not venv.exists(), "nothing may be installed when the space check fails"
+
+
+def make_plan(target: str) -> str:
+    """What `make -n <target>` would run (nothing is run)."""
+    return subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def built_by(plan: str) -> set[str]:
+    """The tools the plan's tools/build lines name (all of them for a bare tools/build)."""
+    names: set[str] = set()
+    for line in plan.splitlines():
+        words = line.strip().lstrip("@").split()
+        if words and words[0] == "tools/build" and "--versions" not in words and "--list" not in words:
+            names |= set(words[1:]) or set(pinned_versions())
+    return names
+
+
+def test_make_test_render_needs_no_vllm_environment():
+    plan = make_plan("test-render")
+    assert ".venv-vllm" not in plan and "vllm-env" not in plan, plan
+    assert "not cluster and not vllm" in plan
+    assert not built_by(plan) & {"etcd", "kube-apiserver", "kube-controller-manager", "kserve-manager", "registry"}
+
+
+def test_make_demo_builds_only_the_tools_the_demo_uses():
+    cluster = set(subprocess.run([ROOT / "tools" / "build", "--list", "cluster"], capture_output=True, text=True,
+                                 check=True).stdout.split())
+    assert built_by(make_plan("demo")) == {"helm", *cluster}
+
+
+def test_make_test_lints_first():
+    plan = make_plan("test")
+    assert "ruff check" in plan and "ct lint" in plan
+    assert plan.index("ct lint") < plan.index("pytest")

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.harness import vllm
+from tests.harness import objects, vllm
 from tests.harness.broken import broken_copy
 from tests.harness.cluster import listening_addresses
 from tests.harness.paths import CHART
@@ -49,10 +49,6 @@ def served():
         pytest.fail(str(error))
 
 
-def runtime_container(docs):
-    return docs.get("ServingRuntime")["spec"]["containers"][0]
-
-
 def kubelet_probe(server, probe) -> int:
     """What the kubelet's HTTP probe would see in the pod, where only this server listens: the
     status of GET path, or 0 (connection refused) when the probe aims at a port it does not use."""
@@ -82,7 +78,7 @@ def test_vllm_and_its_engine_listen_on_loopback_only(served):
 
 def test_probes_pass_and_the_startup_budget_outlasts_the_load(served):
     docs, server = served
-    container = runtime_container(docs)
+    container = objects.runtime_containers(docs)[0]
     for name in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert kubelet_probe(server, container[name]) == 200, name
     startup = container["startupProbe"]
@@ -90,8 +86,8 @@ def test_probes_pass_and_the_startup_budget_outlasts_the_load(served):
 
 
 def test_prometheus_annotations_point_at_vllm_metrics(served):
-    docs, server = served
-    annotations = docs.get("ServingRuntime")["spec"]["annotations"]
+    docs, _ = served
+    annotations = objects.runtime(docs)["spec"]["annotations"]
     status, body = vllm.http(f"http://127.0.0.1:{annotations['prometheus.io/port']}{annotations['prometheus.io/path']}")
     assert status == 200 and 'vllm:num_requests_running{' in body and 'model_name="my-vllm"' in body
 
@@ -99,7 +95,7 @@ def test_prometheus_annotations_point_at_vllm_metrics(served):
 def test_the_served_model_name_is_the_one_the_chart_promised(served):
     docs, server = served
     status, body = vllm.http(f"{server.url}/v1/models")
-    assert status == 200 and f'"id":"{docs.get("InferenceService")["metadata"]["name"]}"' in body.replace(" ", "")
+    assert status == 200 and f'"id":"{objects.workload(docs)["metadata"]["name"]}"' in body.replace(" ", "")
 
 
 def assert_refused_as_not_a_chat_model(server, path="/v1/chat/completions"):
@@ -117,7 +113,7 @@ def run_hook_script(docs, url, token_file=None, path="/usr/bin:/bin"):
     """The `helm test` pod's script, run here with the pod's environment (and URL aimed at `url`)."""
     pod = docs.get("Pod")
     [container] = pod["spec"]["containers"]
-    env = {e["name"]: e["value"] for e in container["env"]}
+    env = objects.env_of(container)
     env.update(URL=url, PATH=path)
     if token_file:
         env["TOKEN_FILE"] = str(token_file)
@@ -128,7 +124,7 @@ def test_helm_test_hook_lists_the_model_and_reaches_vllm_for_chat(served, tmp_pa
     docs, server = served
     result = run_hook_script(docs, server.url)
     output = result.stdout
-    assert f"ok   GET /v1/models lists {docs.get('InferenceService')['metadata']['name']}: HTTP 200" in output
+    assert f"ok   GET /v1/models lists {objects.workload(docs)['metadata']['name']}: HTTP 200" in output
     # an embedding model has no chat API: vLLM itself answers, and only that step fails
     assert result.returncode == 1
     assert re.search(r"FAIL POST /v1/chat/completions: HTTP 404", output), output
@@ -147,7 +143,7 @@ def test_helm_test_hook_moves_on_from_an_address_that_refuses_connections(served
     finally:
         closed.close()
     assert f"calling {server.url}\n" in result.stdout
-    assert f"ok   GET /v1/models lists {docs.get('InferenceService')['metadata']['name']}: HTTP 200" in result.stdout
+    assert f"ok   GET /v1/models lists {objects.workload(docs)['metadata']['name']}: HTTP 200" in result.stdout
 
 
 def test_helm_test_hook_sends_the_token_when_auth_is_on(served, tmp_path):
@@ -190,7 +186,7 @@ def chart_flags() -> dict[str, list[str]]:
     sets["chat-template"] = vllm.merged_container(template)[1]
     multi = render({"deploymentMode": "RawDeployment", "servingTopology": "multiNode",
                     "multiNode": {"pipelineParallelSize": 2, "tensorParallelSize": 2}})
-    head_script = multi.get("ServingRuntime")["spec"]["containers"][0]["command"][2]
+    head_script = objects.runtime_containers(multi)[0]["command"][2]
     vllm_call = head_script.split("vllm.entrypoints.openai.api_server", 1)[1].split('"$0"', 1)[0]
     sets["multi-node-head"] = re.findall(r"(--[a-z-]+=\S+)", vllm_call.replace('"', "")) + vllm.merged_container(multi)[1]
     readme = (CHART / "README.md").read_text()
@@ -215,7 +211,8 @@ def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     template = tmp_path / "template.jinja"
     template.write_text("{{ messages }}")
     # the container's stand-ins: model folder, chat-template mount, shell variables the head script fills
-    parsed = {name: [a.replace("/mnt/models", str(vllm.model_dir())).replace("/etc/vllm/chat-template/template.jinja", str(template))
+    parsed = {name: [a.replace("/mnt/models", str(vllm.model_dir()))
+                     .replace("/etc/vllm/chat-template/template.jinja", str(template))
                      .replace("${MODEL_DIR}", str(vllm.model_dir())).replace("${TENSOR_PARALLEL_SIZE}", "2")
                      .replace("${PIPELINE_PARALLEL_SIZE}", "2") for a in args]
               for name, args in rendered.items()}
@@ -223,32 +220,33 @@ def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     verdicts, served = vllm.parse_args_with_vllm(parsed)
     # the override is the name vLLM serves, and the name the chart's helm test and NOTES promise
     assert served["served-model-name-override"] == ["granite"]
-    hook_env = {e["name"]: e["value"] for e in override.get("Pod")["spec"]["containers"][0]["env"]}
+    hook_env = objects.env_of(override.get("Pod")["spec"]["containers"][0])
     assert hook_env["MODEL"] == "granite" and '"model": "granite"' in notes(override_values())
     assert "unrecognized arguments: --no-such-flag=1" in verdicts.pop("a-flag-vllm-does-not-know")
     assert "nonesuch" in verdicts.pop("a-parser-vllm-does-not-know")
-    assert verdicts == {name: "" for name in [*sets, "served-model-name-override"]}, verdicts
+    assert verdicts == dict.fromkeys([*sets, "served-model-name-override"], ""), verdicts
 
 
 def test_a_broken_probe_path_fails_the_probe_check(served, tmp_path):
-    chart = broken_copy(tmp_path, [("_pod.tpl", "startupProbe:\n  httpGet:\n    path: /health",
+    chart = broken_copy(tmp_path, [("_vllm-container.tpl", "startupProbe:\n  httpGet:\n    path: /health",
                                     "startupProbe:\n  httpGet:\n    path: /healthz")])
     _, server = served  # the command line is unchanged, so the running server is the broken chart's too
-    assert kubelet_probe(server, runtime_container(render(SCENARIO, chart=chart, validate=False))["startupProbe"]) == 404
+    broken = render(SCENARIO, chart=chart, validate=False)
+    assert kubelet_probe(server, objects.runtime_containers(broken)[0]["startupProbe"]) == 404
 
 
 def test_a_broken_port_or_served_model_name_fails_the_checks(served, tmp_path):
     """One broken copy, two independent breakages (a second server cannot share the first's port)."""
     chart = broken_copy(tmp_path, [
-        ("servingruntime.yaml", "        - --port=8080\n        - --model=/mnt/models",
-         "        - --port=8090\n        - --model=/mnt/models"),
+        ("_vllm-container.tpl", "    - --port=8080\n    - --model=/mnt/models",
+         "    - --port=8090\n    - --model=/mnt/models"),
         ("_helpers.tpl", '--served-model-name={{ "{{.Name}}" }}', "--served-model-name=granite"),
     ])
     docs, server = start(SCENARIO, chart=chart)
     try:
         assert server.launch.port == 8090 and vllm.http(f"{server.url}/health")[0] == 200  # vLLM took the flag
         for name in ("startupProbe", "readinessProbe", "livenessProbe"):
-            assert kubelet_probe(server, runtime_container(docs)[name]) == 0  # probes still knock on 8080
+            assert kubelet_probe(server, objects.runtime_containers(docs)[0][name]) == 0  # probes still knock on 8080
         result = run_hook_script(docs, server.url)
         assert "FAIL GET /v1/models lists my-vllm" in result.stdout and '"granite"' in result.stdout
     finally:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import cluster, schemas
+from . import controlplane, schemas
 from .paths import BIN, CHART
 
 
@@ -25,8 +25,10 @@ class Kube:
     context: str
 
     def run(self, tool: str, *args: str, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "KUBECONFIG": str(cluster.KUBECONFIG), "HELM_CACHE_HOME": str(cluster.STATE / "helm-cache"),
-               "HELM_CONFIG_HOME": str(cluster.STATE / "helm-config"), "HELM_DATA_HOME": str(cluster.STATE / "helm-data")}
+        env = {**os.environ, "KUBECONFIG": str(controlplane.KUBECONFIG),
+               "HELM_CACHE_HOME": str(controlplane.STATE / "helm-cache"),
+               "HELM_CONFIG_HOME": str(controlplane.STATE / "helm-config"),
+               "HELM_DATA_HOME": str(controlplane.STATE / "helm-data")}
         context_flag = ["--kube-context", self.context] if tool.startswith("helm") else ["--context", self.context]
         command = [str(BIN / tool), *context_flag, *args]
         result = subprocess.run(command, input=input, capture_output=True, text=True, env=env, check=False)
@@ -48,7 +50,9 @@ class Kube:
             raise CommandError(result.stderr)
         return json.loads(result.stdout)
 
-    def install(self, release: str, namespace: str, *flags: str, chart: str = str(CHART), check: bool = True) -> subprocess.CompletedProcess:
+    def install(
+        self, release: str, namespace: str, *flags: str, chart: str = str(CHART), check: bool = True,
+    ) -> subprocess.CompletedProcess:
         return self.helm("upgrade", "-i", release, chart, "-n", namespace, *flags, check=check)
 
     def ensure_namespace(self, name: str) -> None:
@@ -67,9 +71,8 @@ class Kube:
 
 
 def context_for(platform: str) -> str:
-    """The API server whose CRDs describe the platform (upstream 0.15 stands in for 2.22 when absent)."""
-    contexts = {schemas.RHOAI_222: "rhoai-2.22", **{v: k for k, v in cluster.UPSTREAM_LEVELS.items()}}
-    return contexts[schemas.crd_set_for(platform)]
+    """The API server of the platform's CRD set (its stand-in's while a reference set is absent)."""
+    return schemas.crd_set_for(platform)
 
 
 def is_subset(rendered, live, path="") -> list[str]:
@@ -87,7 +90,7 @@ def is_subset(rendered, live, path="") -> list[str]:
     if isinstance(rendered, list):
         if not isinstance(live, list) or len(live) != len(rendered):
             return [f"{path}: {live!r} is not {rendered!r}"]
-        return [p for i, (a, b) in enumerate(zip(rendered, live)) for p in is_subset(a, b, f"{path}/{i}")]
+        return [p for i, (a, b) in enumerate(zip(rendered, live, strict=True)) for p in is_subset(a, b, f"{path}/{i}")]
     return [] if rendered == live else [f"{path}: {live!r} != {rendered!r}"]
 
 

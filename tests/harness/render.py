@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import itertools
 import json
 import os
 import subprocess
@@ -36,8 +37,6 @@ NAMESPACE = "default"
 # Kubernetes a Helm binary assumes offline).
 KUBE_VERSION = schemas.KUBERNETES_VERSIONS[0]
 CACHE_ENV = "VLLM_KSERVE_RENDER_CACHE"
-# Set by `make bench` to measure the naive way: one helm process and one validation per call.
-NAIVE = bool(os.environ.get("VLLM_KSERVE_NAIVE_RENDER"))
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A render is a short-lived helm process: Go's garbage collector only costs it CPU there (about a
 # quarter of it, measured), and on two cores every test run pays that twice over. Output is unchanged.
@@ -116,7 +115,7 @@ def effective_platform(values_files=(), values: dict | None = None, sets=(), ext
     def in_file(path):
         return (yaml.load(Path(path).read_text(), Loader=LOADER) or {}).get("platform")
 
-    flagged = list(zip(extra, list(extra)[1:]))
+    flagged = list(itertools.pairwise(extra))
     given = [in_file(path) for path in values_files] + [(values or {}).get("platform")]
     given += [in_file(value) for flag, value in flagged if flag in ("-f", "--values")]
     for item in [*sets, *(value for flag, value in flagged if flag in ("--set", "--set-string"))]:
@@ -148,7 +147,7 @@ def _run_helm(args: list[str], stdin: str | None) -> tuple[int, str, str]:
 def _cached(name: str, compute):
     """compute(), or what it returned earlier in this run in any worker (JSON round-tripped)."""
     folder = os.environ.get(CACHE_ENV)
-    if not folder or NAIVE:
+    if not folder:
         return json.loads(json.dumps(compute()))
     path = Path(folder) / f"{name}.json"
     if path.exists():
@@ -186,7 +185,7 @@ def run_helm_template(values=None, sets=(), values_files=(), *, helm="helm", cha
                                      namespace=namespace, kube_version=kube_version, extra=list(extra))
     inputs = [chart, BIN / helm, *map(Path, values_files)]
     # files named inside `extra` (-f x.yaml, --set-file k=x) count by content, not by name
-    referenced = [Path(value.split("=", 1)[-1]) for flag, value in zip(extra, list(extra)[1:])
+    referenced = [Path(value.split("=", 1)[-1]) for flag, value in itertools.pairwise(extra)
                   if flag in ("-f", "--values", "--set-file")]
     contents = [hashlib.sha256(p.read_bytes()).hexdigest() for p in referenced if p.is_file()]
     key = hashlib.sha256(json.dumps([args, stdin, [_fingerprint(p) for p in inputs], contents]).encode()).hexdigest()
@@ -209,7 +208,7 @@ def render(values: dict | None = None, sets=(), values_files=(), *, helm="helm",
         args, _ = helm_template_args(values, sets, values_files, helm=helm, chart=chart, release=release,
                                      namespace=namespace, kube_version=kube_version, extra=list(extra))
         raise HelmError(args, code, err)
-    if key not in _PARSED or NAIVE:
+    if key not in _PARSED:
         docs = parse(out)
         platform = effective_platform(values_files, values, sets, extra)
         problems = _cached(key + VALIDATION_SUFFIX, lambda: schemas.validate_documents(docs, platform))

@@ -1,6 +1,7 @@
 """Scenarios: the chart's ci/*-values.yaml files and the generated option matrix.
 
-The matrix crosses storage x accelerator x topology/mode x auth x platform. Each combination knows,
+The matrix crosses storage x accelerator x topology/mode x auth x platform, the platform axis taken
+from the chart's platform table (one level per distinct row). Each combination knows,
 independently of the chart's templates, whether the chart must accept it and, if not, which rule
 must refuse it, so the tests can assert both directions.
 """
@@ -8,10 +9,14 @@ must refuse it, so the tests can assert both directions.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from schema import platforms
+from schema.generate import kserve_tool_version
 
 from .paths import CHART
 from .render import HelmError, render
@@ -38,12 +43,18 @@ def _accelerator(tag: str, resource: str | None, toleration: bool = True) -> dic
     return values
 
 
-# accelerator -> (values, resource name or None, image tag)
+@dataclass(frozen=True)
+class Accelerator:
+    values: dict
+    resource: str | None  # the extended resource requested, None for CPU only
+    image_tag: str
+
+
 ACCELERATORS = {
-    "nvidia": ({}, "nvidia.com/gpu", "rhoai-2.22-cuda"),
-    "amd": (_accelerator("rhoai-2.22-rocm", "amd.com/gpu"), "amd.com/gpu", "rhoai-2.22-rocm"),
-    "gaudi": (_accelerator("rhoai-2.22-gaudi", "habana.ai/gaudi"), "habana.ai/gaudi", "rhoai-2.22-gaudi"),
-    "cpu": (_accelerator("rhoai-2.22-cpu", None), None, "rhoai-2.22-cpu"),
+    "nvidia": Accelerator({}, "nvidia.com/gpu", "rhoai-2.22-cuda"),
+    "amd": Accelerator(_accelerator("rhoai-2.22-rocm", "amd.com/gpu"), "amd.com/gpu", "rhoai-2.22-rocm"),
+    "gaudi": Accelerator(_accelerator("rhoai-2.22-gaudi", "habana.ai/gaudi"), "habana.ai/gaudi", "rhoai-2.22-gaudi"),
+    "cpu": Accelerator(_accelerator("rhoai-2.22-cpu", None), None, "rhoai-2.22-cpu"),
 }
 
 TOPOLOGIES = {
@@ -53,14 +64,22 @@ TOPOLOGIES = {
                       "multiNode": {"pipelineParallelSize": 3, "tensorParallelSize": 2}},
 }
 
-# auth -> (values, ServiceAccounts the chart must create as (namespace, name), token Secrets, RoleBindings)
+
+@dataclass(frozen=True)
+class Auth:
+    values: dict
+    created_accounts: list[tuple[str, str]]  # ServiceAccounts the chart must create, as (namespace, name)
+    token_secrets: list[tuple[str, str]]  # their legacy token Secrets, as (namespace, name)
+    role_bindings: int
+
+
 AUTH = {
-    "off": ({}, [], [], 0),
-    "created": (
+    "off": Auth({}, [], [], 0),
+    "created": Auth(
         {"endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": "client"}]}}},
         [("default", "client")], [("default", "client")], 1,
     ),
-    "mixed": (
+    "mixed": Auth(
         {"endpoint": {"auth": {"enabled": True, "serviceAccounts": [
             {"name": "client"},
             {"name": "existing", "create": False},
@@ -74,7 +93,39 @@ AUTH = {
     ),
 }
 
-PLATFORMS = ["rhoai-2.22", "rhoai-2.25", "kserve-0.15", "kserve-0.16"]
+
+def distinct_levels(table: platforms.Table) -> list[str]:
+    """One level for each distinct row of the platform table (rows that differ only in their title
+    render alike, which test_platforms checks), the newest of each: the matrix's platform axis."""
+    chosen: dict[str, str] = {}
+    for name, row in table.levels.items():
+        chosen[json.dumps({k: v for k, v in row.items() if k != "title"}, sort_keys=True)] = name
+    return [name for name in table.levels if name in chosen.values()]
+
+
+TABLE = platforms.load()
+PLATFORMS = distinct_levels(TABLE)
+DEFAULT_LEVEL = platforms.default_level()
+
+
+def levels_where(test) -> list[str]:
+    """The levels of the platform table whose row passes `test`, in the table's order: how tests
+    choose levels, by what the level can do rather than by name."""
+    return [name for name, row in TABLE.levels.items() if test(row)]
+
+
+def a_level_where(test) -> str:
+    found = levels_where(test)
+    assert found, "no level of the platform table has this capability"
+    return found[0]
+
+
+def openshift_ai(row: dict) -> bool:
+    return row["openShiftAI"]
+
+
+def upstream(row: dict) -> bool:
+    return not row["openShiftAI"]
 
 
 def deep_merge(*layers: dict) -> dict:
@@ -88,9 +139,16 @@ def deep_merge(*layers: dict) -> dict:
     return out
 
 
-# A ci/ scenario as upstream KServe 0.15 would take it: the level KServe's controller reconciles here,
-# without authentication (an OpenShift AI feature the chart refuses upstream).
-UPSTREAM = {"platform": "kserve-0.15", "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}}}
+def controller_level(table: platforms.Table = TABLE) -> str:
+    """The upstream level whose CRD set KServe's controller in the loop is built at (tools/kserve)."""
+    version = kserve_tool_version()
+    return next(name for name, row in table.levels.items()
+                if table.crd_sets[row["crdSet"]].get("module") == version and not row["openShiftAI"])
+
+
+# A ci/ scenario as the KServe controller in the loop takes it: at its upstream level, without
+# authentication (which the chart refuses where the level has no auth proxy).
+UPSTREAM = {"platform": controller_level(), "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}}}
 
 
 def upstream_values(path: Path) -> dict:
@@ -113,6 +171,7 @@ class Combo:
     topology: str
     auth: str
     platform: str
+    row: dict = field(compare=False, hash=False, repr=False)  # the platform's row of the table
     values: dict = field(compare=False, hash=False, repr=False)
 
     @property
@@ -129,39 +188,42 @@ class Combo:
 
     @property
     def accelerator_resource(self) -> str | None:
-        return ACCELERATORS[self.accelerator][1]
+        return ACCELERATORS[self.accelerator].resource
 
     @property
     def image_tag(self) -> str:
-        return ACCELERATORS[self.accelerator][2]
+        return ACCELERATORS[self.accelerator].image_tag
 
     def refusals(self) -> list[str]:
         """Text the chart's error must contain for each rule this combination breaks."""
         found = []
+        level = f"{self.row['title']} (platform={self.platform})"
+        if self.serverless and not self.row["modes"]["serverless"]:
+            found.append(f"{level} has no Knative")
         if self.multi_node and self.storage == "s3":
             found.append("servingTopology=multiNode cannot load a model from S3")
-        if self.multi_node and self.platform == "kserve-0.15" and self.storage == "oci":
-            found.append("upstream KServe 0.15 (platform=kserve-0.15) serves multi-node models only from a PVC")
+        elif self.multi_node and self.storage not in self.row["multiNode"]["schemes"]:
+            found.append(f"{level} serves multi-node models only from")
         if self.multi_node and self.accelerator == "cpu":
             found.append("servingTopology=multiNode needs an accelerator")
-        if self.auth != "off" and not self.platform.startswith("rhoai-"):
+        if self.auth != "off" and self.row["authProxy"] == "none":
             found.append("endpoint.auth.enabled=true needs OpenShift AI")
         return found
 
 
-def matrix() -> list[Combo]:
+def matrix(table: platforms.Table = TABLE) -> list[Combo]:
     combos = []
     for storage, accelerator, topology, auth, platform in itertools.product(
-        STORAGE, ACCELERATORS, TOPOLOGIES, AUTH, PLATFORMS
+        STORAGE, ACCELERATORS, TOPOLOGIES, AUTH, distinct_levels(table)
     ):
         values = deep_merge(
-            {"platform": platform}, STORAGE[storage], ACCELERATORS[accelerator][0], TOPOLOGIES[topology], AUTH[auth][0]
+            {"platform": platform}, STORAGE[storage], ACCELERATORS[accelerator].values, TOPOLOGIES[topology],
+            AUTH[auth].values,
         )
-        combos.append(Combo(storage, accelerator, topology, auth, platform, values))
+        combos.append(Combo(storage, accelerator, topology, auth, platform, table.row(platform), values))
     return combos
 
 
 MATRIX = matrix()
 VALID = [c for c in MATRIX if not c.refusals()]
 INVALID = [c for c in MATRIX if c.refusals()]
-

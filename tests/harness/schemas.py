@@ -1,10 +1,12 @@
 """Strict validators for every kind the chart renders.
 
 Kubernetes kinds are checked against schema/kubernetes (generated from the official schemas for
-the oldest and newest Kubernetes the chart admits); KServe kinds against the CRD of the KServe
-level the render targets: upstream v0.15.2 from schema/kserve, OpenShift AI 2.22 converted on the
-fly from the real CRD in the shared reference folder. Unknown fields are errors everywhere the API
-server would prune them.
+the oldest and newest Kubernetes the chart admits); KServe kinds against the CRD set that the
+platform table (charts/vllm-kserve/files/platforms.yaml) names for the level the render targets.
+A set is generated into schema/kserve/<version> from a pinned KServe Go module, or read from the
+real CRDs in the shared reference folder and converted on the fly; a reference set that is absent
+is replaced by its declared stand-in. Unknown fields are errors everywhere the API server would
+prune them.
 """
 
 from __future__ import annotations
@@ -14,23 +16,14 @@ import json
 
 import jsonschema
 
+from schema import platforms
 from schema.generate import crd_file_schemas, kind_file_name
+
 from .paths import REFERENCE_CRDS, SCHEMA
 
 SOURCES = json.loads((SCHEMA / "sources.json").read_text())
 KUBERNETES_VERSIONS: list[str] = SOURCES["kubernetes"]
-KSERVE_UPSTREAM, KSERVE_016 = SOURCES["github.com/kserve/kserve"]
-
-# KServe level of each `platform` value -> the CRD set that describes it.
-RHOAI_222 = "rhoai-2.22"
-CRD_SET_OF_PLATFORM = {
-    "rhoai-2.22": RHOAI_222,
-    "rhoai-2.23": KSERVE_UPSTREAM,
-    "rhoai-2.24": KSERVE_UPSTREAM,
-    "rhoai-2.25": KSERVE_UPSTREAM,
-    "kserve-0.15": KSERVE_UPSTREAM,
-    "kserve-0.16": KSERVE_016,
-}
+TABLE = platforms.load()
 KSERVE_GROUP = "serving.kserve.io"
 
 
@@ -42,26 +35,48 @@ class SchemaUnavailable(LookupError):
     """A reference CRD set is not present on this machine."""
 
 
-def rhoai_222_available() -> bool:
-    return (REFERENCE_CRDS / RHOAI_222).is_dir()
+def crd_set_names() -> list[str]:
+    return list(TABLE.crd_sets)
+
+
+def is_reference(name: str) -> bool:
+    return "reference" in TABLE.crd_sets[name]
+
+
+def crd_folder(name: str):
+    """The shared reference folder of a reference set (None for a generated set, whose converted
+    schemas are committed under schema/kserve/<version>)."""
+    spec = TABLE.crd_sets[name]
+    return REFERENCE_CRDS / spec["reference"] if "reference" in spec else None
+
+
+def available(name: str) -> bool:
+    """Whether the set can be checked against here: generated sets always, reference sets when their
+    folder is in the shared reference data."""
+    return not is_reference(name) or crd_folder(name).is_dir()
+
+
+def unavailable_reason(name: str) -> str:
+    return f"{crd_folder(name)} does not exist, so nothing can be checked against the CRD set {name}"
 
 
 @functools.cache
-def _crd_set(name: str) -> dict[str, dict]:
-    if name != RHOAI_222:
-        folder = SCHEMA / "kserve" / name
+def crd_set_schemas(name: str) -> dict[str, dict]:
+    """The strict schemas of a CRD set, by kubeconform file name; SchemaUnavailable if it is absent."""
+    spec = TABLE.crd_sets[name]
+    if "module" in spec:
+        folder = SCHEMA / "kserve" / spec["module"]
         return {p.name: json.loads(p.read_text()) for p in folder.glob("*.json")}
-    folder = REFERENCE_CRDS / name
-    if not folder.is_dir():
-        raise SchemaUnavailable(f"{folder} does not exist, so renders for {name} cannot be checked against its CRDs")
-    return crd_file_schemas(sorted(folder.glob("serving.kserve.io_*.yaml")), KUBERNETES_VERSIONS[-1])
+    if not available(name):
+        raise SchemaUnavailable(unavailable_reason(name))
+    return crd_file_schemas(sorted(crd_folder(name).glob(f"{KSERVE_GROUP}_*.yaml")), KUBERNETES_VERSIONS[-1])
 
 
 @functools.cache
 def _validator(kind: str, api_version: str, schema_set: str) -> jsonschema.protocols.Validator:
     file_name = kind_file_name(api_version, kind)
     if api_version.startswith(KSERVE_GROUP + "/"):
-        schema = _crd_set(schema_set).get(file_name)
+        schema = crd_set_schemas(schema_set).get(file_name)
     else:
         path = SCHEMA / "kubernetes" / f"v{schema_set}-standalone-strict" / file_name
         schema = json.loads(path.read_text()) if path.exists() else None
@@ -72,16 +87,21 @@ def _validator(kind: str, api_version: str, schema_set: str) -> jsonschema.proto
 
 
 def schema_sets_for(doc: dict, platform: str) -> list[str]:
-    """The schema sets a rendered document must satisfy. Without the OpenShift AI 2.22 CRDs on this
-    machine, its renders are held to upstream 0.15.2, whose API is a superset of 2.22's."""
+    """The schema sets a rendered document must satisfy."""
     if doc.get("apiVersion", "").startswith(KSERVE_GROUP + "/"):
         return [crd_set_for(platform)]
     return list(KUBERNETES_VERSIONS)
 
 
+def effective_set(name: str) -> str:
+    """The set itself, or, while a reference set is absent, its stand-in (a superset of its API)."""
+    while not available(name):
+        name = TABLE.crd_sets[name]["standIn"]
+    return name
+
+
 def crd_set_for(platform: str) -> str:
-    schema_set = CRD_SET_OF_PLATFORM[platform]
-    return KSERVE_UPSTREAM if schema_set == RHOAI_222 and not rhoai_222_available() else schema_set
+    return effective_set(TABLE.crd_set_of(platform))
 
 
 def errors_of(doc: dict, schema_set: str) -> list[str]:

@@ -9,17 +9,18 @@ import functools
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cluster, kube
+from schema import platforms
+
+from . import kube
+from .controlplane import KUBECONFIG
 from .paths import BIN
+from .processes import answers, free_port, poll, start, stop_pids, tail
 
 
 @contextlib.contextmanager
@@ -38,16 +39,10 @@ def chart_repository(folder: Path):
         thread.join()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def oci_registry(state: Path):
     """A distribution registry on 127.0.0.1 (plain HTTP, filesystem storage); yields host:port."""
-    port, debug = _free_port(), _free_port()
+    port, debug = free_port(), free_port()
     state.mkdir(parents=True, exist_ok=True)
     config = state / "config.yml"
     config.write_text(
@@ -56,29 +51,13 @@ def oci_registry(state: Path):
         f"storage:\n  filesystem:\n    rootdirectory: {state / 'data'}\n  delete:\n    enabled: true\n"
         f"http:\n  addr: 127.0.0.1:{port}\n  debug:\n    addr: 127.0.0.1:{debug}\n"
     )
-    log = open(state / "registry.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([str(BIN / "registry"), "serve", str(config)], stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    registry = start("registry", [str(BIN / "registry"), "serve", str(config)], state)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the registry did not start:\n{(state / 'registry.log').read_text()}") from None
-                time.sleep(0.1)
+        poll(lambda: answers(f"http://127.0.0.1:{port}/v2/", timeout=1), 30, 0.1, what="the registry to answer /v2/",
+             process=registry, retry_on=(OSError,), on_timeout=lambda: f"registry.log:\n{tail('registry', state, lines=200)}")
         yield f"127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop_pids([registry.pid], grace=10)
 
 
 @dataclass
@@ -87,10 +66,10 @@ class IsolatedHelm:
 
     home: Path
     # OpenShift AI's level when its CRDs are at hand, else the upstream level standing in for it
-    context: str = field(default_factory=lambda: kube.context_for("rhoai-2.22"))
+    context: str = field(default_factory=lambda: kube.context_for(platforms.default_level()))
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "KUBECONFIG": str(cluster.KUBECONFIG),
+        return {**os.environ, "KUBECONFIG": str(KUBECONFIG),
                 "HELM_CONFIG_HOME": str(self.home / "config"), "HELM_CACHE_HOME": str(self.home / "cache"),
                 "HELM_DATA_HOME": str(self.home / "data"),
                 "HELM_REPOSITORY_CONFIG": str(self.home / "config" / "repositories.yaml"),

@@ -13,13 +13,11 @@ that started it stops it at the end.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,8 +25,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cluster import stop_pids
 from .paths import CACHE, ROOT
+from .processes import answers, log_file, poll, port_is_free, start, stop_pids
 
 VENV = ROOT / ".venv-vllm"
 STATE = CACHE / "vllm"
@@ -93,15 +91,6 @@ def launch_for(docs) -> Launch:
     return Launch(argv, env, ports[-1] if ports else 8000, isvc_name, key)
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def http(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int, str]:
     request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
                                      headers={"Content-Type": "application/json"})
@@ -137,19 +126,18 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
             if _is_server(state["pid"]):
                 if state.get("seconds_to_ready") is not None:
                     state_file.write_text(json.dumps({**state, "owner": owner}))
-                    return Server(launch, state["pid"], state["seconds_to_ready"], folder / "vllm.log")
+                    return Server(launch, state["pid"], state["seconds_to_ready"], log_file("vllm", folder))
                 stop(state["pid"])  # a start that was interrupted before /health answered
             state_file.unlink()
-        if not _port_free(launch.port):
+        if not port_is_free(launch.port):
             raise LaunchError(f"port {launch.port} on 127.0.0.1 is taken; the rendered runtime needs it for vLLM")
-        log = folder / "vllm.log"
+        log = log_file("vllm", folder)
         started = time.monotonic()
-        process = subprocess.Popen(launch.argv, env=launch.env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True, cwd=folder)
+        process = start("vllm", launch.argv, folder, env=launch.env)
         # recorded at once, so that `make clean` or the next run can stop it even if this one is killed
         state_file.write_text(json.dumps({"pid": process.pid, "seconds_to_ready": None, "owner": owner}))
         try:
-            _wait_for_health(process, launch.port, log, started + timeout)
+            _wait_for_health(process, launch.port, log, timeout)
         except BaseException:
             stop(process.pid)
             state_file.unlink(missing_ok=True)
@@ -160,16 +148,10 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
         return Server(launch, process.pid, seconds, log)
 
 
-def _wait_for_health(process: subprocess.Popen, port: int, log: Path, deadline: float) -> None:
-    while True:
-        if process.poll() is not None:
-            raise LaunchError(f"vLLM exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        with contextlib.suppress(OSError):
-            if http(f"http://127.0.0.1:{port}/health", timeout=2)[0] == 200:
-                return
-        if time.monotonic() > deadline:
-            raise LaunchError(f"vLLM did not answer /health in time:\n{log.read_text()[-4000:]}")
-        time.sleep(1)
+def _wait_for_health(process: subprocess.Popen, port: int, log: Path, timeout: float) -> None:
+    url = f"http://127.0.0.1:{port}/health"
+    poll(lambda: answers(url), timeout, 1, what=f"vLLM to answer {url}", process=process, retry_on=(OSError,),
+         on_timeout=lambda: f"end of {log}:\n{log.read_text(errors='replace')[-4000:]}", error=LaunchError)
 
 
 def stop(pid: int) -> None:
@@ -203,7 +185,8 @@ def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> tuple[dict[str,
     model names vLLM would serve, for each accepted list})."""
     program = r'''
 import contextlib, io, json, sys
-from vllm.entrypoints.launchers.cli_args import make_arg_parser, validate_parsed_serve_args  # what the api_server entry point uses
+# what the api_server entry point uses
+from vllm.entrypoints.launchers.cli_args import make_arg_parser, validate_parsed_serve_args
 from vllm.utils.argparse_utils import FlexibleArgumentParser
 from vllm.tool_parsers.abstract_tool_parser import ToolParserManager
 results, served = {}, {}

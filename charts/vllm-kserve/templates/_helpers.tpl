@@ -14,24 +14,24 @@ name is also its URL host and the model name clients send; `fullnameOverride` re
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* inferenceService.name -> fullname */}}
-{{- define "vllm-kserve.isvcName" -}}
+{{/* The workload's name (inferenceService.name -> fullname): also its URL host and default served model name */}}
+{{- define "vllm-kserve.workloadName" -}}
 {{- default (include "vllm-kserve.fullname" .) .Values.inferenceService.name -}}
 {{- end -}}
 
 {{/*
-servingRuntime.useExisting -> servingRuntime.name -> (multi-node on OpenShift AI:
-vllm-multinode-runtime) -> isvcName
+servingRuntime.useExisting -> servingRuntime.name -> (multi-node: the one runtime name the level
+recognises multi-node by, where it has one) -> workloadName
 */}}
 {{- define "vllm-kserve.runtimeName" -}}
 {{- if .Values.servingRuntime.useExisting -}}
 {{- .Values.servingRuntime.useExisting -}}
 {{- else if .Values.servingRuntime.name -}}
 {{- .Values.servingRuntime.name -}}
-{{- else if and (include "vllm-kserve.multiNode" .) (include "vllm-kserve.openShiftAI" .) -}}
-vllm-multinode-runtime
+{{- else if and (include "vllm-kserve.multiNode" .) (include "vllm-kserve.platform" . | fromYaml).multiNode.runtimeName -}}
+{{- (include "vllm-kserve.platform" . | fromYaml).multiNode.runtimeName -}}
 {{- else -}}
-{{- include "vllm-kserve.isvcName" . -}}
+{{- include "vllm-kserve.workloadName" . -}}
 {{- end -}}
 {{- end -}}
 
@@ -45,7 +45,7 @@ vllm-multinode-runtime
 {{- end -}}
 
 {{- define "vllm-kserve.servedModelName" -}}
-{{- default (include "vllm-kserve.isvcName" .) .Values.model.servedModelName -}}
+{{- default (include "vllm-kserve.workloadName" .) .Values.model.servedModelName -}}
 {{- end -}}
 
 {{/* Labels every object carries. Nothing time- or random-based, so renders are reproducible. */}}
@@ -65,22 +65,45 @@ app.kubernetes.io/part-of: vllm-kserve
 
 {{/* "true" in Serverless (Knative) mode, whichever of its names deploymentMode uses */}}
 {{- define "vllm-kserve.serverless" -}}
-{{- if has .Values.deploymentMode (list "Serverless" "Knative") }}true{{ end -}}
+{{- if has .Values.deploymentMode (include "vllm-kserve.serverlessModeNames" . | fromYamlArray) }}true{{ end -}}
+{{- end -}}
+
+{{/*
+The deploymentMode names that select Knative: the level's, or on a level without Knative the names
+other levels give it, so that such a choice is refused rather than taken for RawDeployment.
+*/}}
+{{- define "vllm-kserve.serverlessModeNames" -}}
+{{- $serverless := (include "vllm-kserve.platform" . | fromYaml).modes.serverless -}}
+{{- if $serverless -}}
+{{- toYaml $serverless.names -}}
+{{- else -}}
+{{- $names := list -}}
+{{- range $row := (.Files.Get "files/platforms.yaml" | fromYaml).levels -}}
+{{- with $row.modes.serverless }}{{ $names = concat $names .names }}{{ end -}}
+{{- end -}}
+{{- toYaml ($names | uniq) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The row of files/platforms.yaml for .Values.platform, as YAML (callers `fromYaml` it): templates
+ask it what the level can do and never compare level names.
+*/}}
+{{- define "vllm-kserve.platform" -}}
+{{- $levels := (.Files.Get "files/platforms.yaml" | fromYaml).levels -}}
+{{- toYaml (get $levels (toString .Values.platform)) -}}
 {{- end -}}
 
 {{/* "true" on OpenShift AI, whose controllers add routes, auth proxies and Ray TLS */}}
 {{- define "vllm-kserve.openShiftAI" -}}
-{{- if hasPrefix "rhoai-" .Values.platform }}true{{ end -}}
+{{- if (include "vllm-kserve.platform" . | fromYaml).openShiftAI }}true{{ end -}}
 {{- end -}}
 
-{{/* The deployment mode spelled the way the targeted KServe level names it (0.16 renamed them). */}}
+{{/* The deployment mode spelled the way the targeted level names it (KServe 0.16 renamed them). */}}
 {{- define "vllm-kserve.deploymentMode" -}}
-{{- $serverless := include "vllm-kserve.serverless" . -}}
-{{- if eq .Values.platform "kserve-0.16" -}}
-{{- ternary "Knative" "Standard" (eq $serverless "true") -}}
-{{- else -}}
-{{- ternary "Serverless" "RawDeployment" (eq $serverless "true") -}}
-{{- end -}}
+{{- $modes := (include "vllm-kserve.platform" . | fromYaml).modes -}}
+{{- $mode := get $modes (ternary "serverless" "raw" (eq (include "vllm-kserve.serverless" .) "true")) | default dict -}}
+{{- default .Values.deploymentMode $mode.writes -}}
 {{- end -}}
 
 {{/* imageRegistry -> global.imageRegistry -> "" (keep the registry of each image) */}}
@@ -144,7 +167,7 @@ qwen: hermes
 {{- end -}}
 
 {{- define "vllm-kserve.chatTemplateName" -}}
-{{- include "vllm-kserve.dnsLabel" (printf "%s-chat-template" (include "vllm-kserve.isvcName" .)) -}}
+{{- include "vllm-kserve.dnsLabel" (printf "%s-chat-template" (include "vllm-kserve.workloadName" .)) -}}
 {{- end -}}
 
 {{- define "vllm-kserve.runtimeVersion" -}}
@@ -237,16 +260,16 @@ name, namespace (release namespace), create (true), createLegacyToken (true, and
 accounts) and the name of the RoleBinding that grants it access.
 */}}
 {{- define "vllm-kserve.serviceAccounts" -}}
-{{- $isvc := include "vllm-kserve.isvcName" . -}}
+{{- $workload := include "vllm-kserve.workloadName" . -}}
 {{- $accounts := list -}}
 {{- if .Values.endpoint.auth.enabled -}}
 {{- range .Values.endpoint.auth.serviceAccounts -}}
 {{- $namespace := default $.Release.Namespace .namespace -}}
 {{- $create := ternary true .create (kindIs "invalid" .create) -}}
 {{- $token := and $create (ternary true .createLegacyToken (kindIs "invalid" .createLegacyToken)) -}}
-{{- $binding := printf "%s-view-%s" $isvc .name -}}
+{{- $binding := printf "%s-view-%s" $workload .name -}}
 {{- if ne $namespace $.Release.Namespace -}}
-{{- $binding = printf "%s-view-%s-%s" $isvc $namespace .name -}}
+{{- $binding = printf "%s-view-%s-%s" $workload $namespace .name -}}
 {{- end -}}
 {{- $accounts = append $accounts (dict "name" .name "namespace" $namespace "create" $create "createLegacyToken" $token "bindingName" (include "vllm-kserve.dnsLabel" $binding)) -}}
 {{- end -}}
@@ -256,7 +279,7 @@ accounts) and the name of the RoleBinding that grants it access.
 
 {{/* The Role that may `get` exactly this InferenceService. */}}
 {{- define "vllm-kserve.viewRoleName" -}}
-{{- include "vllm-kserve.dnsLabel" (printf "%s-view" (include "vllm-kserve.isvcName" .)) -}}
+{{- include "vllm-kserve.dnsLabel" (printf "%s-view" (include "vllm-kserve.workloadName" .)) -}}
 {{- end -}}
 
 {{/*
@@ -286,7 +309,7 @@ that accepts a connection".
 {{- if .Values.test.url -}}
 {{- .Values.test.url -}}
 {{- else -}}
-{{- $host := printf "%s-predictor.%s.svc.cluster.local" (include "vllm-kserve.isvcName" .) .Release.Namespace -}}
+{{- $host := printf "%s-predictor.%s.svc.cluster.local" (include "vllm-kserve.workloadName" .) .Release.Namespace -}}
 {{- if include "vllm-kserve.serverless" . -}}
 http://{{ $host }}
 {{- else if .Values.endpoint.auth.enabled -}}

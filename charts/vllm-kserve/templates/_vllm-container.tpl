@@ -1,6 +1,88 @@
 {{/*
-Pieces shared by the vLLM containers of the runtime (single-node, multi-node head and worker).
+The vLLM container, shared by every workload kind: command, arguments, env, port, mounts, probes
+and security context. Called with (dict "root" $ "role" ROLE), where ROLE is
+  server  a single-node vLLM API server
+  head    the multi-node head, which starts Ray and then the API server
+  worker  a multi-node worker, which joins the head's Ray cluster
+and rendered as one list entry of a containers list.
 */}}
+{{- define "vllm-kserve.vllmContainer" -}}
+{{- $root := .root -}}
+{{- $role := .role -}}
+- name: {{ ternary "worker-container" "kserve-container" (eq $role "worker") }}
+  image: {{ include "vllm-kserve.image" $root | quote }}
+  imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+  {{- if eq $role "server" }}
+  command:
+    - python
+    - -m
+    - vllm.entrypoints.openai.api_server
+  args:
+    - --port=8080
+    - --model=/mnt/models
+    - {{ include "vllm-kserve.servedModelNameArg" $root | quote }}
+  {{- else }}
+  command:
+    - bash
+    - -c
+    - |
+      {{- $root.Files.Get (printf "files/multinode-%s.sh" $role) | nindent 6 }}
+  {{- if eq $role "head" }}
+  args:
+    - {{ include "vllm-kserve.servedModelNameArg" $root | quote }}
+    - --port=8080
+  {{- end }}
+  {{- end }}
+  env:
+    {{- include "vllm-kserve.cacheEnv" $root | nindent 4 }}
+    {{- if ne $role "server" }}
+    {{- include "vllm-kserve.rayEnv" $root | nindent 4 }}
+    {{- end }}
+    {{- if eq $role "head" }}
+    - name: RAY_ADDRESS
+      value: 127.0.0.1:6379
+    {{- end }}
+    {{- if eq $role "worker" }}
+    - name: POD_NAME
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.name
+    - name: POD_NAMESPACE
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.namespace
+    {{- end }}
+    {{- if ne $role "server" }}
+    - name: POD_IP
+      valueFrom:
+        fieldRef:
+          fieldPath: status.podIP
+    {{- end }}
+    {{- if eq $role "head" }}
+    - name: POD_NAMESPACE
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.namespace
+    {{- end }}
+  {{- if ne $role "worker" }}
+  ports:
+    - containerPort: 8080
+      protocol: TCP
+  {{- end }}
+  volumeMounts:
+    {{- include "vllm-kserve.volumeMounts" $root | nindent 4 }}
+  {{- if eq $role "server" }}
+  {{- include "vllm-kserve.probes" $root | nindent 2 }}
+  {{- else if eq $role "head" }}
+  {{- include "vllm-kserve.multiNodeHeadProbes" $root | nindent 2 }}
+  {{- else }}
+  {{- include "vllm-kserve.multiNodeWorkerProbes" $root | nindent 2 }}
+  {{- end }}
+  {{- with $root.Values.securityContext }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
 
 {{/*
 Every cache vLLM and its libraries write goes to the `cache` emptyDir, so the pod runs with any
@@ -32,11 +114,12 @@ UID (OpenShift's restricted SCC) and never writes to "/" or to a read-only home.
 {{- end -}}
 
 {{/*
-Ray settings of the multi-node head and workers. On OpenShift AI, odh-model-controller mounts the
-Ray TLS certificates these paths name; upstream KServe has nothing that would, so TLS stays off.
+Ray settings of the multi-node head and workers. Where the level issues Ray TLS certificates
+(odh-model-controller on OpenShift AI), the pods read them from these paths; elsewhere nothing
+would issue them, so TLS stays off.
 */}}
 {{- define "vllm-kserve.rayEnv" -}}
-{{- if include "vllm-kserve.openShiftAI" . -}}
+{{- if (include "vllm-kserve.platform" . | fromYaml).multiNode.rayTLS -}}
 - name: RAY_USE_TLS
   value: "1"
 - name: RAY_TLS_SERVER_CERT

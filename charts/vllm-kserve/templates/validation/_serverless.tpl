@@ -1,0 +1,34 @@
+{{/* What Knative refuses in a Serverless model's pod: the field mask, reserved env, long timeouts. */}}
+{{- define "vllm-kserve.validate.serverless" -}}
+{{- $errors := list -}}
+{{- $v := .Values -}}
+{{- if include "vllm-kserve.serverless" . -}}
+{{- $knativeMax := $v.endpoint.knativeMaxTimeoutSeconds | default 600 -}}
+{{- if gt (int $v.endpoint.timeoutSeconds) (int $knativeMax) -}}
+{{- $errors = append $errors (printf "endpoint.timeoutSeconds=%v is above Knative's max-revision-timeout-seconds (endpoint.knativeMaxTimeoutSeconds=%v), so Knative would refuse the revision: lower it, or, if the cluster's KnativeServing configuration allows more, set endpoint.knativeMaxTimeoutSeconds to that limit" $v.endpoint.timeoutSeconds $knativeMax) -}}
+{{- end -}}
+{{- /* Knative keeps only these container securityContext fields (knative.dev/serving SecurityContextMask) */}}
+{{- $securityContext := $v.securityContext | default dict -}}
+{{- range $field, $_ := $securityContext -}}
+{{- if not (has $field (list "allowPrivilegeEscalation" "capabilities" "privileged" "readOnlyRootFilesystem" "runAsGroup" "runAsNonRoot" "runAsUser" "seccompProfile")) -}}
+{{- $errors = append $errors (printf "securityContext.%s is refused by Knative in Serverless mode: remove it, or use deploymentMode=RawDeployment" $field) -}}
+{{- end -}}
+{{- end -}}
+{{- if $securityContext.privileged -}}
+{{- $errors = append $errors "securityContext.privileged=true is refused by Knative in Serverless mode (only false is allowed): remove it, or use deploymentMode=RawDeployment" -}}
+{{- end -}}
+{{- with ($securityContext.capabilities | default dict).add -}}
+{{- if ne (toJson .) (toJson (list "NET_BIND_SERVICE")) -}}
+{{- $errors = append $errors (printf "securityContext.capabilities.add=%s: Knative allows adding only NET_BIND_SERVICE in Serverless mode: remove the others, or use deploymentMode=RawDeployment" (toJson .)) -}}
+{{- end -}}
+{{- end -}}
+{{- range $v.model.env -}}
+{{- if has .name (list "PORT" "K_SERVICE" "K_CONFIGURATION" "K_REVISION") -}}
+{{- $errors = append $errors (printf "model.env sets %s, which Knative reserves in Serverless mode: rename the variable or use deploymentMode=RawDeployment" .name) -}}
+{{- else if and .valueFrom (or .valueFrom.fieldRef .valueFrom.resourceFieldRef) -}}
+{{- $errors = append $errors (printf "model.env %s reads a fieldRef or resourceFieldRef, which Knative rejects in Serverless mode: give it a value, a secretKeyRef or a configMapKeyRef, or use deploymentMode=RawDeployment" .name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $errors -}}
+{{- end -}}

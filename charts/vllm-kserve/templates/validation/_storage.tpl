@@ -1,0 +1,29 @@
+{{/* Where the model comes from: S3 data connections, hf:// and its token. */}}
+{{- define "vllm-kserve.validate.storage" -}}
+{{- $errors := list -}}
+{{- $v := .Values -}}
+{{- $platform := include "vllm-kserve.platform" . | fromYaml -}}
+{{- $uri := toString $v.model.uri -}}
+{{- $scheme := regexFind "^[a-z0-9+]+://" $uri | trimSuffix "://" -}}
+{{- if eq $v.model.mode "s3" -}}
+{{- if not $v.model.s3.key -}}
+{{- $errors = append $errors "model.s3.key is empty: with model.mode=s3 set it to the name of the S3 data-connection Secret (for example --set model.s3.key=my-s3-connection)" -}}
+{{- end -}}
+{{- if not (regexMatch "[^/]" (toString $v.model.s3.path)) -}}
+{{- $errors = append $errors (printf "model.s3.path %q points at the bucket root, which KServe cannot serve from: set it to the folder that holds the model (for example --set model.s3.path=models/granite)" (toString $v.model.s3.path)) -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $scheme "hf" -}}
+{{- if not $platform.storage.hf -}}
+{{- $errors = append $errors (printf "model.uri %q: %s (platform=%s) installs no storage initializer for hf:// models; package the model as an OCI modelcar (oci://) or copy it to a PVC (pvc://), or target a level that serves hf://: platform=%s" $uri $platform.title $v.platform (include "vllm-kserve.levelsWith" (list . "storage.hf"))) -}}
+{{- end -}}
+{{- else if $v.model.huggingFace.tokenSecret.name -}}
+{{- $errors = append $errors (printf "model.huggingFace.tokenSecret.name=%s is set but model.uri %q is not an hf:// model, so nothing would use the token: remove it" $v.model.huggingFace.tokenSecret.name $uri) -}}
+{{- end -}}
+{{- range $v.model.env -}}
+{{- if and (eq .name "HF_TOKEN") (hasKey . "value") -}}
+{{- $errors = append $errors "model.env gives HF_TOKEN a literal value, which would put the token in values and in the InferenceService: store it in a Secret under the key HF_TOKEN and set model.huggingFace.tokenSecret.name" -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $errors -}}
+{{- end -}}

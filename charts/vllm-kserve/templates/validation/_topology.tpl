@@ -1,0 +1,40 @@
+{{/* Multi-node: what the level's multi-node support can load, run and name. */}}
+{{- define "vllm-kserve.validate.topology" -}}
+{{- $errors := list -}}
+{{- $v := .Values -}}
+{{- if include "vllm-kserve.multiNode" . -}}
+{{- $platform := include "vllm-kserve.platform" . | fromYaml -}}
+{{- $schemes := $platform.multiNode.schemes -}}
+{{- $uri := toString $v.model.uri -}}
+{{- $scheme := regexFind "^[a-z0-9+]+://" $uri | trimSuffix "://" -}}
+{{- $scaling := $v.scaling -}}
+{{- if include "vllm-kserve.serverless" . -}}
+{{- $errors = append $errors "servingTopology=multiNode needs deploymentMode=RawDeployment: KServe builds the Ray head and worker pods only for raw deployments (add --set deploymentMode=RawDeployment)" -}}
+{{- end -}}
+{{- if eq $v.model.mode "s3" -}}
+{{- $errors = append $errors "servingTopology=multiNode cannot load a model from S3 (model.mode=s3): put the model in an OCI modelcar or a ReadWriteMany PVC and set model.mode=uri with model.uri=oci://... or pvc://..." -}}
+{{- else if not (has $scheme $schemes) -}}
+{{- $where := dict "oci" "an OCI modelcar (oci://<registry>/<repository>:<tag>)" "pvc" "a PVC (pvc://<pvc-name>/<folder>)" -}}
+{{- $from := list -}}
+{{- range $schemes }}{{ $from = append $from (get $where .) }}{{ end -}}
+{{- $errors = append $errors (printf "model.uri %q: %s (platform=%s) serves multi-node models only from %s: set model.uri to such a location" $uri $platform.title $v.platform (join " or " $from)) -}}
+{{- end -}}
+{{- if or (ne (int $scaling.minReplicas) 1) (ne (int $scaling.maxReplicas) 1) -}}
+{{- $errors = append $errors (printf "scaling.minReplicas=%v and scaling.maxReplicas=%v: a multi-node model runs exactly one Ray head and cannot autoscale, so leave both at 1 (scale with multiNode.pipelineParallelSize instead)" $scaling.minReplicas $scaling.maxReplicas) -}}
+{{- end -}}
+{{- if not (include "vllm-kserve.accelerator" .) -}}
+{{- $errors = append $errors "servingTopology=multiNode needs an accelerator: request one in resources (for example --set 'resources.limits.nvidia\\.com/gpu=1'); each pod then gets multiNode.tensorParallelSize of them" -}}
+{{- end -}}
+{{- with $platform.multiNode.runtimeName -}}
+{{- if and $v.servingRuntime.name (ne $v.servingRuntime.name .) -}}
+{{- $errors = append $errors (printf "servingRuntime.name=%s: on %s (platform=%s) a multi-node runtime must be named %s, the only name for which the platform creates the Ray TLS secret; remove servingRuntime.name" $v.servingRuntime.name $platform.title $v.platform .) -}}
+{{- end -}}
+{{- end -}}
+{{- range $v.model.env -}}
+{{- if has .name (list "PIPELINE_PARALLEL_SIZE" "TENSOR_PARALLEL_SIZE") -}}
+{{- $errors = append $errors (printf "model.env sets %s, which KServe sets itself for multi-node: use multiNode.pipelineParallelSize and multiNode.tensorParallelSize" .name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $errors -}}
+{{- end -}}

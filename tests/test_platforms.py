@@ -1,0 +1,192 @@
+"""The platform table is the one place levels are defined: the schema enum, the README's support
+matrix, the option matrix, the schema sets and the control-plane levels are all made from it, the
+templates ask it for capabilities, and no level name appears anywhere else."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+
+import pytest
+import yaml
+
+from schema import generate, platforms
+from tests.harness.paths import CHART, REFERENCE_CRDS, ROOT, SCHEMA
+from tests.harness.render import parse, run_helm_template
+from tests.harness.scenarios import TABLE, distinct_levels, matrix
+
+ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "storage", "keda", "multiNode",
+              "nameLength"}
+MULTI_NODE_FIELDS = {"schemes", "backend", "rayTLS", "runtimeName", "autoscalerClass"}
+
+
+@pytest.mark.parametrize("level", list(TABLE.levels))
+def test_every_row_holds_every_field(level):
+    row = TABLE.row(level)
+    assert set(row) == ROW_FIELDS
+    assert set(row["multiNode"]) == MULTI_NODE_FIELDS
+    assert row["crdSet"] in TABLE.crd_sets
+    assert row["modes"]["raw"]["writes"] in row["modes"]["raw"]["names"]
+    if row["modes"]["serverless"]:
+        assert row["modes"]["serverless"]["writes"] in row["modes"]["serverless"]["names"]
+    assert row["authProxy"] in ("none", "oauth-proxy", "kube-rbac-proxy", "selectable")
+    assert set(row["multiNode"]["schemes"]) <= {"oci", "pvc"}
+    assert 0 < row["nameLength"]["multiNode"] <= row["nameLength"]["singleNode"] <= 63
+
+
+@pytest.mark.parametrize("name", list(TABLE.crd_sets))
+def test_every_crd_set_has_a_source(name):
+    spec = TABLE.crd_sets[name]
+    assert ("module" in spec) != ("reference" in spec), spec
+    if "module" in spec:
+        assert (SCHEMA / "kserve" / spec["module"]).is_dir(), "run `make schemas`"
+    else:
+        # an absent reference folder must leave a set to check the level against
+        assert spec["standIn"] in TABLE.crd_sets and "module" in TABLE.crd_sets[spec["standIn"]]
+
+
+def test_schema_enum_is_the_table():
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    assert schema["properties"]["platform"]["enum"] == list(TABLE.levels)
+    assert platforms.default_level() in TABLE.levels
+
+
+def test_readme_support_matrix_is_made_from_the_table():
+    matrix_text = platforms.support_matrix(TABLE, platforms.default_level())
+    for readme in (ROOT / "README.md.gotmpl", CHART / "README.md"):
+        text = readme.read_text()
+        assert f"{platforms.README_BEGIN}\n{matrix_text}\n{platforms.README_END}" in text, (
+            f"{readme.name} is stale: run `make schemas docs`")
+
+
+def test_the_matrix_covers_one_level_of_each_distinct_row():
+    covered = {c.platform for c in matrix()}
+    assert covered == set(distinct_levels(TABLE))
+    rows = {json.dumps({k: v for k, v in TABLE.row(level).items() if k != "title"}, sort_keys=True) for level in TABLE.levels}
+    assert len(covered) == len(rows)
+
+
+SAMPLES = [
+    {},
+    {"deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True}}},
+    {"deploymentMode": "RawDeployment", "servingTopology": "multiNode", "model": {"uri": "pvc://models/granite"}},
+]
+
+
+@pytest.mark.parametrize("level", [lv for lv in TABLE.levels if lv not in distinct_levels(TABLE)])
+@pytest.mark.parametrize("sample", range(len(SAMPLES)))
+def test_levels_left_out_of_the_matrix_render_like_the_one_in_it(level, sample):
+    """The matrix takes one level per distinct row, on the promise that rows differing only in their
+    title render alike: this holds the promise."""
+    twin = next(lv for lv in distinct_levels(TABLE)
+                if {k: v for k, v in TABLE.row(lv).items() if k != "title"}
+                == {k: v for k, v in TABLE.row(level).items() if k != "title"})
+
+    def rendered(platform):
+        _, code, out, err = run_helm_template({**SAMPLES[sample], "platform": platform})
+        return code, out, err.replace(TABLE.row(platform)["title"], "LEVEL").replace(platform, "LEVEL")
+
+    assert rendered(level) == rendered(twin)
+
+
+# --- a level added as one row -----------------------------------------------------------------------
+
+NEW_LEVEL = "kserve-9.9"
+
+
+@pytest.fixture(scope="module")
+def chart_with_a_new_row(tmp_path_factory):
+    """A copy of the chart whose table has one more row: a level without Knative, otherwise like the
+    last upstream one, and whose schema and README are made from that table as `make schemas` does."""
+    folder = tmp_path_factory.mktemp("new-row")
+    chart = folder / CHART.name
+    shutil.copytree(CHART, chart)
+    data = yaml.safe_load((CHART / platforms.TABLE).read_text())
+    upstream = next(name for name, row in reversed(data["levels"].items()) if not row["openShiftAI"])
+    row = copy.deepcopy(data["levels"][upstream])
+    row["title"] = "KServe 9.9"
+    row["modes"]["serverless"] = None
+    data["levels"][NEW_LEVEL] = row
+    (chart / platforms.TABLE).write_text(yaml.safe_dump(data, sort_keys=False))
+    table = platforms.load(chart)
+    schema = generate.with_platform_enum(json.loads((chart / "values.schema.json").read_text()), table)
+    (chart / "values.schema.json").write_text(json.dumps(schema, indent=2))
+    return chart, table
+
+
+def test_an_added_row_reaches_the_schema_enum(chart_with_a_new_row):
+    chart, _ = chart_with_a_new_row
+    assert NEW_LEVEL in json.loads((chart / "values.schema.json").read_text())["properties"]["platform"]["enum"]
+    # and the real chart's schema refuses the level, so the enum is what admits it
+    _, code, _, err = run_helm_template({"platform": NEW_LEVEL})
+    assert code and "/platform" in err
+
+
+def test_an_added_row_reaches_the_matrix(chart_with_a_new_row):
+    _, table = chart_with_a_new_row
+    combos = [c for c in matrix(table) if c.platform == NEW_LEVEL]
+    assert combos
+    assert all(any("has no Knative" in r for r in c.refusals()) for c in combos if c.serverless)
+    assert any(not c.refusals() for c in combos)
+
+
+def test_an_added_row_reaches_the_readme(chart_with_a_new_row):
+    _, table = chart_with_a_new_row
+    text = platforms.with_support_matrix((ROOT / "README.md.gotmpl").read_text(), table, platforms.default_level())
+    assert f"| `{NEW_LEVEL}` | KServe 9.9 |" in text
+    assert f"| `{NEW_LEVEL}` |" not in (ROOT / "README.md.gotmpl").read_text()
+
+
+def test_an_added_row_is_read_by_the_templates(chart_with_a_new_row):
+    chart, _ = chart_with_a_new_row
+    _, code, out, err = run_helm_template({"platform": NEW_LEVEL, "deploymentMode": "RawDeployment"}, chart=chart)
+    assert code == 0, err
+    isvc = next(d for d in parse(out) if d["kind"] == "InferenceService")
+    assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == "Standard"
+    _, code, _, err = run_helm_template({"platform": NEW_LEVEL, "deploymentMode": "Serverless"}, chart=chart)
+    assert code and f"KServe 9.9 (platform={NEW_LEVEL}) has no Knative" in err and "deploymentMode=Standard" in err
+
+
+# --- no level name outside the table ---------------------------------------------------------------
+
+# Files that may name levels: scenario data and the platform rules, which record facts per level.
+NAMING_ALLOWED = {"tests/harness/scenarios.py", "tests/harness/bad_inputs.py", "tests/test_platform_rules.py"}
+
+
+def level_pattern() -> re.Pattern:
+    return re.compile("|".join(re.escape(level) + r"(?![\d.])" for level in TABLE.levels))
+
+
+def test_no_level_name_in_the_templates():
+    named = [f"{p.relative_to(CHART)}: {m[0]}" for p in (CHART / "templates").rglob("*")
+             if p.is_file() for m in [level_pattern().search(p.read_text())] if m]
+    assert not named, "templates must ask the platform row, not name levels"
+
+
+def test_no_level_name_in_the_tests_outside_scenario_data():
+    named = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        if relative in NAMING_ALLOWED:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            # image tags such as rhoai-2.22-cuda name an image, not a level
+            if level_pattern().search(re.sub(r"rhoai-[\d.]+-(cuda|rocm|gaudi|cpu)", "", line)):
+                named.append(f"{relative}:{number}: {line.strip()}")
+    assert not named, "\n".join(named)
+
+
+def test_the_level_check_finds_a_level_name(tmp_path):
+    """The two checks above can fail: the pattern finds a level written in a template."""
+    level = next(iter(TABLE.levels))
+    assert level_pattern().search(f'{{{{ if eq .Values.platform "{level}" }}}}')
+    assert not level_pattern().search(f"{level}9")
+
+
+def test_reference_sets_are_named_where_the_shared_data_keeps_them():
+    for spec in TABLE.crd_sets.values():
+        if "reference" in spec and REFERENCE_CRDS.parent.is_dir():
+            assert (REFERENCE_CRDS / spec["reference"]).is_dir(), spec
+
