@@ -166,3 +166,13 @@ def test_project_readme_names_every_make_target():
     targets = set(re.findall(r"^([a-z][a-z-]*):.*## ", makefile, re.M))
     documented = set(re.findall(r"`make ([a-z][a-z-]*)", PROJECT_README))
     assert targets <= documented, f"targets the README does not name: {sorted(targets - documented)}"
+
+
+def test_install_commands_name_the_chart_version():
+    """The chart repository also serves an earlier 0.x line under the same name, so an install
+    from the repository or the registry that names no version would install that one."""
+    version = yaml.safe_load((CHART / "Chart.yaml").read_text())["version"]
+    install = TEXT.split("## Installing the chart", 1)[1].split("\n## ", 1)[0]
+    for text in (install, PROJECT_README.split("## Development", 1)[0]):
+        commands = re.findall(r"helm upgrade -i my-vllm (?:redhat-ai-services/|oci://)[^\n`]*(?:\\\n[^\n`]*)*", text)
+        assert commands and all(f"--version {version}" in c for c in commands), commands

@@ -162,6 +162,10 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
         # what the chart's Ray scripts read: the head gets PIPELINE_PARALLEL_SIZE, upstream workers RAY_NODE_COUNT
         assert env.get("PIPELINE_PARALLEL_SIZE", env.get("RAY_NODE_COUNT")) == str(pp)
         assert env["RAY_USE_TLS"] == "0"
+        # KServe's merge keeps the runtime's env first, so RAY_USE_TLS leads the first container that
+        # has env, as odh-model-controller 2.22 to 2.24 require (test_platform_rules)
+        first_with_env = next(x for x in deployment["spec"]["template"]["spec"]["containers"] if x.get("env"))
+        assert first_with_env["name"] == name_ and first_with_env["env"][0]["name"] == "RAY_USE_TLS"
         script = " ".join(c["livenessProbe"]["exec"]["command"])
         assert "${PIPELINE_PARALLEL_SIZE:-${RAY_NODE_COUNT}}" in script
         assert_restricted(client, ns, deployment["spec"]["template"]["spec"])

@@ -9,11 +9,14 @@ When a platform changes, the rule here and its row in the table are the one plac
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.harness import objects, schemas
+from tests.harness.broken import broken_copy
 from tests.harness.render import render, render_error
-from tests.harness.scenarios import TABLE, deep_merge
+from tests.harness.scenarios import TABLE, deep_merge, levels_where
 
 OPENSHIFT_AI_2_2X = ["rhoai-2.22", "rhoai-2.23", "rhoai-2.24", "rhoai-2.25"]
 UPSTREAM = ["kserve-0.15", "kserve-0.16"]
@@ -61,19 +64,34 @@ def test_upstream_kserve_0_15_serves_multi_node_only_from_a_pvc():
     assert "serves multi-node models only from a PVC" in refused
 
 
-@pytest.mark.parametrize("level", OPENSHIFT_AI_2_2X)
-def test_openshift_ai_issues_ray_tls_only_to_the_runtime_named_vllm_multinode_runtime(level):
-    """odh-model-controller creates the Secret ray-tls in the model's namespace only when a
-    ServingRuntime named exactly vllm-multinode-runtime exists there, and its pod webhook mounts
-    the Ray TLS certificates into containers whose RAY_USE_TLS is not "0".
-    Source: red-hat-data-services/odh-model-controller@rhoai-2.22:internal/controller/serving/servingruntime_controller.go
-    (isMultiNodeServingRuntime), internal/webhook/core/v1/pod_webhook.go."""
-    assert row(level)["multiNode"]["runtimeName"] == "vllm-multinode-runtime"
-    assert row(level)["multiNode"]["rayTLS"] is True
-    docs = render({**MULTI_NODE, "platform": level})
+def test_openshift_ai_2_22_issues_ray_tls_only_to_the_runtime_named_vllm_multinode_runtime():
+    """odh-model-controller 2.22 creates the Secret ray-tls in a namespace only when a ServingRuntime
+    there is named exactly vllm-multinode-runtime, and its pod webhook mounts the Ray TLS
+    certificates into kserve-container and worker-container when their RAY_USE_TLS is not "0".
+    Sources: red-hat-data-services/odh-model-controller@rhoai-2.22:
+    internal/controller/serving/servingruntime_controller.go:399-412, internal/webhook/core/v1/pod_webhook.go:216-232."""
+    assert row("rhoai-2.22")["multiNode"]["runtimeName"] == "vllm-multinode-runtime"
+    assert row("rhoai-2.22")["multiNode"]["rayTLS"] is True
+    docs = render({**MULTI_NODE, "platform": "rhoai-2.22"})
     assert objects.runtime(docs)["metadata"]["name"] == "vllm-multinode-runtime"
-    env = objects.env_of(objects.runtime_containers(objects.runtime(docs))[0])
-    assert env["RAY_USE_TLS"] == "1"
+    assert objects.env_of(objects.runtime_containers(objects.runtime(docs))[0])["RAY_USE_TLS"] == "1"
+    assert "must be named vllm-multinode-runtime" in render_error(
+        deep_merge(MULTI_NODE, {"platform": "rhoai-2.22", "servingRuntime": {"name": "mine"}}))
+
+
+@pytest.mark.parametrize("level", ["rhoai-2.23", "rhoai-2.24", "rhoai-2.25"])
+def test_openshift_ai_2_23_and_later_recognise_a_multi_node_runtime_by_its_worker_spec(level):
+    """From 2.23, odh-model-controller counts a ServingRuntime as multi-node when it has a
+    spec.workerSpec, whatever its name, and then issues ray-tls in its namespace; so the runtime
+    keeps the release's name, and a namespace can hold several multi-node releases.
+    Source: red-hat-data-services/odh-model-controller@rhoai-2.23:internal/controller/serving/servingruntime_controller.go:399-411
+    (commit 7cf654ec; rhoai-2.25: :426-428)."""
+    assert row(level)["multiNode"]["runtimeName"] is None and row(level)["multiNode"]["rayTLS"] is True
+    docs = render({**MULTI_NODE, "platform": level})
+    runtime = objects.runtime(docs)
+    assert runtime["metadata"]["name"] == objects.model_spec(docs)["runtime"] == "my-vllm"
+    assert "workerSpec" in runtime["spec"]
+    assert objects.runtime(render(deep_merge(MULTI_NODE, {"platform": level, "servingRuntime": {"name": "mine"}})))
 
 
 @pytest.mark.parametrize("level", UPSTREAM)
@@ -118,15 +136,29 @@ def test_kserve_0_16_renamed_the_deployment_modes():
             "Serverless", "RawDeployment")
 
 
-@pytest.mark.parametrize("level", OPENSHIFT_AI_2_2X)
-def test_openshift_ai_2_2x_deploys_no_storage_initializer_for_hf(level):
-    """KServe on OpenShift AI resolves hf:// only through the `default` ClusterStorageContainer,
-    which the operator's overlays/odh does not deploy, so hf:// models do not download.
-    Source: red-hat-data-services/kserve@rhoai-2.22:pkg/controller/v1beta1/inferenceservice/utils/utils.go
-    (SupportedStorageURIPrefixList), config/storagecontainers/default.yaml."""
-    assert row(level)["storage"]["hf"] is False
+def test_openshift_ai_2_22_refuses_hf_uris():
+    """OpenShift AI 2.22's KServe accepts a storage URI only when a ClusterStorageContainer claims it
+    or its prefix is in the built-in list, which lacks hf://; the operator deploys no
+    ClusterStorageContainer, so an hf:// model is refused ("StorageURI not supported").
+    Sources: red-hat-data-services/kserve@rhoai-2.22:pkg/controller/v1beta1/inferenceservice/utils/utils.go:52,353-384;
+    red-hat-data-services/rhods-operator@rhoai-2.22 deploys overlays/odh, without config/storagecontainers."""
+    assert row("rhoai-2.22")["storage"]["hf"] is False
     assert "installs no storage initializer for hf://" in render_error(
-        {"platform": level, "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct"}})
+        {"platform": "rhoai-2.22", "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct"}})
+
+
+@pytest.mark.parametrize("level", ["rhoai-2.23", "rhoai-2.24", "rhoai-2.25"])
+def test_openshift_ai_2_23_and_later_download_hf_uris(level):
+    """From 2.23 the built-in prefix list has hf://, and the built-in storage initializer (kserve
+    with its storage extra, huggingface-hub) downloads it with the token of the Secret named by
+    serving.kserve.io/storageSecretName.
+    Sources: red-hat-data-services/kserve@rhoai-2.23:pkg/controller/v1beta1/inferenceservice/utils/utils.go:52,
+    python/kserve/kserve/storage/storage.py:293-296, Dockerfiles/storage-initializer.Dockerfile.konflux:29-37."""
+    assert row(level)["storage"]["hf"] is True
+    docs = render({"platform": level, "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct",
+                                                "huggingFace": {"tokenSecret": {"name": "hf-token"}}}})
+    assert objects.model_spec(docs)["storageUri"] == "hf://ibm-granite/granite-3.3-2b-instruct"
+    assert objects.workload(docs)["metadata"]["annotations"]["serving.kserve.io/storageSecretName"] == "hf-token"
 
 
 @pytest.mark.parametrize("level", OPENSHIFT_AI_2_2X)
@@ -147,3 +179,36 @@ def test_upstream_kserve_has_no_auth_proxy(level):
     assert row(level)["authProxy"] == "none" and row(level)["openShiftAI"] is False
     assert "endpoint.auth.enabled=true needs OpenShift AI" in render_error(
         {"platform": level, "endpoint": {"auth": {"enabled": True}}})
+
+
+def test_kserve_copies_the_workload_labels_into_the_pod_template(tmp_path):
+    """KServe builds the predictor's pod template with the InferenceService's labels and
+    annotations, so a label whose value changes with the chart version would change the pod
+    template, and every chart upgrade would roll the model's pods (with one GPU and RollingUpdate,
+    the surge pod stays Pending). No such label may be on the InferenceService.
+    Source: red-hat-data-services/kserve@rhoai-2.22:pkg/controller/v1beta1/inferenceservice/components/predictor.go:300-310."""
+    chart = broken_copy(tmp_path, [])
+    meta = (chart / "Chart.yaml").read_text()
+    (chart / "Chart.yaml").write_text(re.sub(r"(?m)^version: .*$", "version: 99.0.0",
+                                             re.sub(r"(?m)^appVersion: .*$", 'appVersion: "99.0"', meta)))
+    for values in ({}, {"deploymentMode": "RawDeployment"}, MULTI_NODE):
+        now, bumped = objects.workload(render(values)), objects.workload(render(values, chart=chart))
+        assert (now["metadata"]["labels"], now["metadata"]["annotations"]) == (
+            bumped["metadata"]["labels"], bumped["metadata"]["annotations"])
+        assert objects.predictor(now) == objects.predictor(bumped)
+    # the bump is real: the other objects do carry the version
+    assert objects.runtime(render(values, chart=chart))["metadata"]["labels"]["helm.sh/chart"] == "vllm-kserve-99.0.0"
+
+
+@pytest.mark.parametrize("level", levels_where(lambda row: row["multiNode"]["rayTLS"]))
+def test_ray_use_tls_leads_the_env_of_the_head_and_the_workers(level):
+    """odh-model-controller 2.22 to 2.24 (and 3.0) issue a pod its Ray TLS certificate only when the
+    first env entry of the first container that has env is RAY_USE_TLS, with any value but "0";
+    otherwise the injected ray-tls-generator init container waits for it forever. 2.25 looks for
+    RAY_USE_TLS anywhere in kserve-container or worker-container. RAY_USE_TLS first satisfies both.
+    Sources: red-hat-data-services/odh-model-controller@rhoai-2.22:internal/controller/core/pod_controller.go:60-95
+    (unchanged on rhoai-2.23 and rhoai-2.24), @rhoai-2.25: same file :87-100. test_kserve shows that
+    KServe's merge keeps the runtime's env first in the pods it builds."""
+    runtime = objects.runtime(render({**MULTI_NODE, "platform": level}))
+    for container in (objects.runtime_containers(runtime)[0], objects.worker_containers(runtime)[0]):
+        assert container["env"][0] == {"name": "RAY_USE_TLS", "value": "1"}, container["name"]

@@ -51,9 +51,18 @@ recognises multi-node by, where it has one) -> workloadName
 {{/* Labels every object carries. Nothing time- or random-based, so renders are reproducible. */}}
 {{- define "vllm-kserve.labels" -}}
 helm.sh/chart: {{ include "vllm-kserve.chart" . }}
+{{ include "vllm-kserve.stableLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+
+{{/*
+The labels whose values stay the same from one chart version to the next: the only ones the
+workload carries, because KServe copies the InferenceService's labels into the pod template, where
+a label that changes with the chart version would roll the model's pods on every chart upgrade.
+*/}}
+{{- define "vllm-kserve.stableLabels" -}}
 app.kubernetes.io/name: {{ include "vllm-kserve.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: vllm-kserve
 {{- end -}}

@@ -34,10 +34,12 @@ and rendered as one list entry of a containers list.
   {{- end }}
   {{- end }}
   env:
-    {{- include "vllm-kserve.cacheEnv" $root | nindent 4 }}
+    {{- /* RAY_USE_TLS leads: odh-model-controller 2.22 issues the Ray certificates only to pods
+    whose first container's first env entry it is */}}
     {{- if ne $role "server" }}
     {{- include "vllm-kserve.rayEnv" $root | nindent 4 }}
     {{- end }}
+    {{- include "vllm-kserve.cacheEnv" $root | nindent 4 }}
     {{- if eq $role "head" }}
     - name: RAY_ADDRESS
       value: 127.0.0.1:6379
