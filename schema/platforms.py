@@ -47,11 +47,9 @@ def _yes(value) -> str:
 def support_matrix(table: Table, default: str) -> str:
     """The README's support matrix: one row per level, in the table's order."""
     lines = [
-        (
-            "| `platform` | level | KServe | mode names written | Serverless | auth proxy | `hf://` | KEDA "
-            "| multi-node storage | multi-node autoscaler |"
-        ),
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ("| `platform` | level | KServe | mode names written | Serverless | auth proxy | auth proxy waits the timeout "
+         "| `hf://` | KEDA | multi-node storage | multi-node autoscaler |"),
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, row in table.levels.items():
         modes = row["modes"]
@@ -59,9 +57,10 @@ def support_matrix(table: Table, default: str) -> str:
         multi = row["multiNode"]
         schemes = ", ".join(f"`{s}://`" for s in multi["schemes"])
         label = f"`{name}`" + (" (default)" if name == default else "")
+        waits = "n/a" if row["authProxyTimeout"] is None else _yes(row["authProxyTimeout"])
         lines.append(
             f"| {label} | {row['title']} | {row['kserve']} | {written} | {_yes(modes.get('serverless'))} "
-            f"| {row['authProxy']} | {_yes(row['storage']['hf'])} | {_yes(row['keda'])} | {schemes} "
+            f"| {row['authProxy']} | {waits} | {_yes(row['storage']['hf'])} | {_yes(row['keda'])} | {schemes} "
             f"| `{multi['autoscalerClass']}` |")
     return "\n".join(lines)
 

@@ -288,7 +288,7 @@ class TestTestHook:
         assert env["URL"] == "https://my-vllm-predictor.default.svc.cluster.local:8443"
         assert env["TOKEN_FILE"] == "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
-    def test_hook_without_a_local_account_expects_a_refusal(self):
+    def test_hook_without_a_local_account_expects_the_proxys_refusal(self):
         env = objects.env_of(self.pod({"endpoint": {"auth": {"enabled": True}}})["spec"]["containers"][0])
-        assert env["EXPECT_REFUSAL"] == "true" and "TOKEN_FILE" not in env
+        assert env["REFUSAL_STATUSES"] == "302" and "TOKEN_FILE" not in env  # the default level's oauth-proxy
 

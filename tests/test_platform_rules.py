@@ -15,7 +15,8 @@ import pytest
 
 from tests.harness import objects, schemas
 from tests.harness.broken import broken_copy
-from tests.harness.render import render, render_error
+from tests.harness.hook import answering, run_hook_script
+from tests.harness.render import notes, render, render_error
 from tests.harness.scenarios import TABLE, deep_merge, levels_where
 
 OPENSHIFT_AI_2_2X = ["rhoai-2.22", "rhoai-2.23", "rhoai-2.24", "rhoai-2.25"]
@@ -212,3 +213,69 @@ def test_ray_use_tls_leads_the_env_of_the_head_and_the_workers(level):
     runtime = objects.runtime(render({**MULTI_NODE, "platform": level}))
     for container in (objects.runtime_containers(runtime)[0], objects.worker_containers(runtime)[0]):
         assert container["env"][0] == {"name": "RAY_USE_TLS", "value": "1"}, container["name"]
+
+
+@pytest.mark.parametrize("level", levels_where(lambda row: row["authProxy"] == "oauth-proxy"))
+def test_oauth_proxy_redirects_a_request_without_a_token(level):
+    """OpenShift AI's oauth-proxy runs with --skip-provider-button, so a request without a valid token
+    (or one the access check denies) gets a 302 redirect to the OpenShift login, never 401 or 403,
+    whatever its Accept header. `helm test` without a caller token expects exactly that.
+    Sources: red-hat-data-services/kserve@rhoai-2.25:pkg/controller/v1beta1/inferenceservice/reconcilers/deployment/
+    deployment_reconciler.go:641-652 (rhoai-2.22: :324-362); openshift/oauth-proxy@master:oauthproxy.go:714-728,617-637."""
+    pod = render({"platform": level, "deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True}}}).get("Pod")
+    assert objects.env_of(pod["spec"]["containers"][0])["REFUSAL_STATUSES"] == "302"
+
+
+@pytest.mark.parametrize(("status", "passes"), [(302, True), (401, False), (403, False), (200, False)])
+def test_the_hook_accepts_only_what_oauth_proxy_answers(status, passes):
+    docs = render({"deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True}}})
+    with answering(status) as url:
+        result = run_hook_script(docs, url)
+    assert (result.returncode == 0) == passes, result.stdout + result.stderr
+    assert (f"a request without a token is refused (HTTP {status})" in result.stdout) == passes
+
+
+@pytest.mark.parametrize("level", levels_where(lambda row: row["authProxy"] == "oauth-proxy"))
+def test_oauth_proxy_before_2_25_cuts_requests_at_its_own_30_seconds(level):
+    """OpenShift AI 2.22 to 2.24 start oauth-proxy without --upstream-timeout, so it waits 30 seconds
+    for the model's response headers and then answers 502, whatever spec.predictor.timeout says;
+    2.25 passes the predictor's timeout as --upstream-timeout. The notes say so where it applies.
+    Sources: red-hat-data-services/kserve@rhoai-2.22:pkg/controller/v1beta1/inferenceservice/reconcilers/deployment/
+    deployment_reconciler.go:324-362 (the same on rhoai-2.23, rhoai-2.24), @rhoai-2.25: same file :305-338,631-658;
+    openshift/oauth-proxy@master:options.go:23-26."""
+    waits = {"rhoai-2.22": False, "rhoai-2.23": False, "rhoai-2.24": False, "rhoai-2.25": True}
+    assert row(level)["authProxyTimeout"] is waits[level]
+    values = {"platform": level, "deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True}}}
+    assert ("gives up on a request whose\nresponse has not begun within 30 seconds" in notes(values)) is not waits[level]
+    # Serverless goes through Authorino, not oauth-proxy; without auth there is no proxy
+    assert "within 30 seconds" not in notes({**values, "deploymentMode": "Serverless"})
+    assert "within 30 seconds" not in notes({**values, "endpoint": {"auth": {"enabled": False}}})
+
+
+@pytest.mark.parametrize("level", levels_where(lambda row: row["openShiftAI"] and row["modes"]["serverless"]))
+def test_authorino_checks_the_user_alone_in_serverless(level):
+    """In Serverless mode OpenShift AI's AuthConfig asks Kubernetes whether the token's user may get
+    the InferenceService, passing the user name without its groups, so access granted to a group
+    fails there. The notes say so, and offer a ServiceAccount's token.
+    Source: red-hat-data-services/odh-model-controller@rhoai-2.22:
+    internal/controller/resources/template/authconfig_isvc_userdefined.yaml."""
+    values = {"platform": level, "endpoint": {"auth": {"enabled": True}}}
+    assert "Authorino checks the access of the token's user alone" in notes(values)
+    assert "Authorino" not in notes({**values, "deploymentMode": "RawDeployment"})
+
+
+# auth only where the level has a proxy (the chart refuses it elsewhere)
+@pytest.mark.parametrize(("level", "auth"), [(level, auth) for level in TABLE.levels for auth in (False, True)
+                                             if not auth or row(level)["authProxy"] != "none"])
+def test_the_notes_give_a_raw_in_cluster_url_that_answers(level, auth):
+    """OpenShift AI's operator makes the predictor Service of a RawDeployment headless by default
+    (DataScienceCluster rawDeploymentServiceConfig: Headless), so its port 80 reaches the pod, where
+    nothing listens: vLLM answers on 8080, the auth proxy on 8443. Upstream KServe gives the Service a
+    cluster IP that maps 80 to 8080. The notes print the address that answers.
+    Sources: red-hat-data-services/rhods-operator@rhoai-2.25:internal/controller/components/kserve/
+    kserve_controller_actions.go:364-368; red-hat-data-services/kserve@rhoai-2.25:
+    pkg/controller/v1beta1/inferenceservice/reconcilers/service/service_reconciler.go:230-232."""
+    text = notes({"platform": level, "deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": auth}}})
+    host = "my-vllm-predictor.default.svc.cluster.local"
+    expected = f"https://{host}:8443" if auth else f"http://{host}:8080" if row(level)["openShiftAI"] else f"http://{host}"
+    assert f"    URL={expected}\n" in text

@@ -17,8 +17,8 @@ from tests.harness.paths import CHART, REFERENCE_CRDS, ROOT, SCHEMA
 from tests.harness.render import parse, run_helm_template
 from tests.harness.scenarios import TABLE, distinct_levels, matrix
 
-ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "storage", "keda", "multiNode",
-              "nameLength"}
+ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "authProxyTimeout", "storage", "keda",
+              "multiNode", "nameLength"}
 MULTI_NODE_FIELDS = {"schemes", "backend", "rayTLS", "runtimeName", "autoscalerClass"}
 
 
@@ -32,6 +32,7 @@ def test_every_row_holds_every_field(level):
     if row["modes"]["serverless"]:
         assert row["modes"]["serverless"]["writes"] in row["modes"]["serverless"]["names"]
     assert row["authProxy"] in ("none", "oauth-proxy", "kube-rbac-proxy", "selectable")
+    assert (row["authProxyTimeout"] is None) == (row["authProxy"] == "none")
     assert set(row["multiNode"]["schemes"]) <= {"oci", "pvc"}
     assert 0 < row["nameLength"]["multiNode"] <= row["nameLength"]["singleNode"] <= 63
 

@@ -12,6 +12,7 @@ import pytest
 from tests.harness import objects, vllm
 from tests.harness.broken import broken_copy
 from tests.harness.cluster import listening_addresses
+from tests.harness.hook import run_hook_script
 from tests.harness.paths import CHART
 from tests.harness.render import notes, render
 
@@ -107,17 +108,6 @@ def assert_refused_as_not_a_chat_model(server, path="/v1/chat/completions"):
     assert tasks and "'embed'" in tasks[1] and "'generate'" not in tasks[1], tasks and tasks[0]
     routes = re.findall(r"Route: (\S+), Methods", log)
     assert "/v1/embeddings" in routes and path not in routes
-
-
-def run_hook_script(docs, url, token_file=None, path="/usr/bin:/bin"):
-    """The `helm test` pod's script, run here with the pod's environment (and URL aimed at `url`)."""
-    pod = docs.get("Pod")
-    [container] = pod["spec"]["containers"]
-    env = objects.env_of(container)
-    env.update(URL=url, PATH=path)
-    if token_file:
-        env["TOKEN_FILE"] = str(token_file)
-    return subprocess.run(container["command"], env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_helm_test_hook_lists_the_model_and_reaches_vllm_for_chat(served, tmp_path):

@@ -74,7 +74,10 @@ app.kubernetes.io/part-of: vllm-kserve
 
 {{/* "true" in Serverless (Knative) mode, whichever of its names deploymentMode uses */}}
 {{- define "vllm-kserve.serverless" -}}
-{{- if has .Values.deploymentMode (include "vllm-kserve.serverlessModeNames" . | fromYamlArray) }}true{{ end -}}
+{{- if not (hasKey . "vllmKserveServerless") -}}
+{{- $_ := set . "vllmKserveServerless" (ternary "true" "" (has .Values.deploymentMode (include "vllm-kserve.serverlessModeNames" . | fromYamlArray))) -}}
+{{- end -}}
+{{- get . "vllmKserveServerless" -}}
 {{- end -}}
 
 {{/*
@@ -99,8 +102,12 @@ The row of files/platforms.yaml for .Values.platform, as YAML (callers `fromYaml
 ask it what the level can do and never compare level names.
 */}}
 {{- define "vllm-kserve.platform" -}}
+{{- /* parsed once per render and kept on the root context: templates ask for it many times */ -}}
+{{- if not (hasKey . "vllmKservePlatformRow") -}}
 {{- $levels := (.Files.Get "files/platforms.yaml" | fromYaml).levels -}}
-{{- toYaml (get $levels (toString .Values.platform)) -}}
+{{- $_ := set . "vllmKservePlatformRow" (toYaml (get $levels (toString .Values.platform))) -}}
+{{- end -}}
+{{- get . "vllmKservePlatformRow" -}}
 {{- end -}}
 
 {{/* "true" on OpenShift AI, whose controllers add routes, auth proxies and Ray TLS */}}
@@ -303,6 +310,16 @@ hash of the whole name, so two long names never collide and renders stay reprodu
 {{- end -}}
 {{- end -}}
 
+{{/*
+The HTTP statuses the level's auth proxy answers a request without a token: oauth-proxy, run with
+--skip-provider-button, redirects every such request to the OpenShift login (302);
+kube-rbac-proxy answers 401 (no identity) or 403 (not allowed).
+*/}}
+{{- define "vllm-kserve.authRefusalStatuses" -}}
+{{- $statuses := dict "oauth-proxy" "302" "kube-rbac-proxy" "401 403" -}}
+{{- get $statuses (toString (include "vllm-kserve.platform" . | fromYaml).authProxy) -}}
+{{- end -}}
+
 {{- define "vllm-kserve.testImage" -}}
 {{- $image := .Values.test.image -}}
 {{- printf "%s:%s" (include "vllm-kserve.mirrored" (list . $image.repository)) (toString $image.tag) -}}
@@ -318,15 +335,35 @@ that accepts a connection".
 {{- if .Values.test.url -}}
 {{- .Values.test.url -}}
 {{- else -}}
-{{- $host := printf "%s-predictor.%s.svc.cluster.local" (include "vllm-kserve.workloadName" .) .Release.Namespace -}}
+{{- $host := include "vllm-kserve.predictorHost" . -}}
 {{- if include "vllm-kserve.serverless" . -}}
 http://{{ $host }}
 {{- else if .Values.endpoint.auth.enabled -}}
 https://{{ $host }}:8443
 {{- else -}}
-{{- /* KServe's raw Service maps port 80 to vLLM's 8080 when it has a cluster IP (upstream's default);
-OpenShift AI makes it headless by default, so only the pod's own port answers there */ -}}
+{{- /* the Service port where the Service has a cluster IP, the pod's port where it is headless */ -}}
 http://{{ $host }} http://{{ $host }}:8080
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "vllm-kserve.predictorHost" -}}
+{{- printf "%s-predictor.%s.svc.cluster.local" (include "vllm-kserve.workloadName" .) .Release.Namespace -}}
+{{- end -}}
+
+{{/*
+The in-cluster URL of a RawDeployment model that answers with the platform's defaults: the auth
+proxy's 8443 with auth on; without it, the Service's port 80 where the Service has a cluster IP
+(upstream KServe), and vLLM's own 8080 on OpenShift AI, whose operator makes the predictor Service
+headless by default (rhods-operator kserve_controller_actions.go, rawDeploymentServiceConfig).
+*/}}
+{{- define "vllm-kserve.rawInClusterURL" -}}
+{{- $host := include "vllm-kserve.predictorHost" . -}}
+{{- if .Values.endpoint.auth.enabled -}}
+https://{{ $host }}:8443
+{{- else if include "vllm-kserve.openShiftAI" . -}}
+http://{{ $host }}:8080
+{{- else -}}
+http://{{ $host }}
 {{- end -}}
 {{- end -}}
