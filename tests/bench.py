@@ -96,7 +96,7 @@ def render_costs(samples: int = 40) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in parts.items()}
 
 
-def cold_start() -> tuple[float, float]:
+def fresh_clone_times() -> tuple[float, float]:
     """A fresh clone's first `make demo`, then its `make test`, with empty Go module, Go build and
     pip caches of their own (so nothing built or downloaded before is reused)."""
     with tempfile.TemporaryDirectory(prefix="vllm-kserve-cold-") as folder:
@@ -149,6 +149,15 @@ def vllm_figures() -> tuple[float, str, float]:
     server = vllm.ensure_server(launch, owner="bench")
     vllm.stop_owned("bench")
     return install, source, server.seconds_to_ready
+
+
+def write_report(rows: list[tuple[str, str]]) -> None:
+    table = "| measure | result |\n| --- | --- |\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n"
+    CACHE.mkdir(exist_ok=True)
+    (CACHE / "bench-report.md").write_text(f"# vllm-kserve bench, {time.strftime('%Y-%m-%d %H:%M')}\n\n{table}")
+    print()
+    print(table)
+    print(f"written to {(CACHE / 'bench-report.md').relative_to(ROOT)}", flush=True)
 
 
 def machine() -> str:
@@ -240,18 +249,14 @@ def main() -> int:
          f"{spent:.1f} s of {render_time:.1f} s"),
         ("`make test`, warm (target <= 4 min)", f"{test_time / 60:.1f} min ({all_tests} tests) -> {verdict(test_time <= 240)}"),
     ]
+    write_report(rows)
     if COLD:
         print("==> fresh clone with empty caches: make demo, then make test", flush=True)
-        demo, test = cold_start()
+        demo, test = fresh_clone_times()
         rows += [("fresh clone, empty Go and pip caches: first `make demo`", f"{demo / 60:.1f} min"),
                  ("the same clone's first `make test` after it", f"{test / 60:.1f} min")]
 
-    table = "| measure | result |\n| --- | --- |\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n"
-    CACHE.mkdir(exist_ok=True)
-    (CACHE / "bench-report.md").write_text(f"# vllm-kserve bench, {time.strftime('%Y-%m-%d %H:%M')}\n\n{table}")
-    print()
-    print(table)
-    print(f"written to {(CACHE / 'bench-report.md').relative_to(ROOT)}")
+    write_report(rows)
     return 0
 
 

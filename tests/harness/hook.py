@@ -6,9 +6,9 @@ from __future__ import annotations
 import contextlib
 import http.server
 import subprocess
-import threading
 
 from . import objects
+from .servers import http_server
 
 
 def run_hook_script(docs, url, token_file=None, path="/usr/bin:/bin") -> subprocess.CompletedProcess:
@@ -39,11 +39,5 @@ def answering(status: int):
         def log_message(self, *args):  # quiet: the test reads the script's output, not the server's
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(Handler) as url:
+        yield url

@@ -24,10 +24,8 @@ from .processes import answers, free_port, poll, start, stop_pids, tail
 
 
 @contextlib.contextmanager
-def chart_repository(folder: Path):
-    """Serve `folder` over HTTP on 127.0.0.1; yields the base URL."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+def http_server(handler):
+    """An HTTP server on 127.0.0.1 with this request handler, in a thread; yields its base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -37,6 +35,15 @@ def chart_repository(folder: Path):
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextlib.contextmanager
+def chart_repository(folder: Path):
+    """Serve `folder` over HTTP on 127.0.0.1; yields the base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    with http_server(handler) as url:
+        yield url
 
 
 @contextlib.contextmanager
