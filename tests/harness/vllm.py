@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -73,15 +74,16 @@ def launch_for(docs) -> Launch:
     command, args, env_entries = merged_container(docs)
     isvc_name = docs.get("InferenceService")["metadata"]["name"]
     key = hashlib.sha256(json.dumps([command, args, env_entries], sort_keys=True).encode()).hexdigest()[:16]
-    scratch = STATE / key / "scratch"  # the pod's writable places: /tmp and the /cache emptyDir
+    scratch, tmp = scratch_dirs(key)  # the pod's writable places: the /cache emptyDir and /tmp
     cache = scratch / "cache"
     cache.mkdir(parents=True, exist_ok=True)
+    tmp.mkdir(exist_ok=True)
 
     def stand_in(value: str) -> str:
         value = value.replace(MODEL_MOUNT, str(model_dir()))
         return str(cache) + value[len(CACHE_MOUNT):] if value.startswith(CACHE_MOUNT) else value
 
-    env = {"PATH": f"{VENV / 'bin'}:/usr/bin:/bin", "TMPDIR": str(scratch)}
+    env = {"PATH": f"{VENV / 'bin'}:/usr/bin:/bin", "TMPDIR": str(tmp)}
     for entry in env_entries:
         if "value" not in entry:
             raise LaunchError(f"env {entry['name']} needs the API ({entry.get('valueFrom')}); this launcher has none")
@@ -89,6 +91,18 @@ def launch_for(docs) -> Launch:
     argv = [stand_in(a) for a in command + args] + ["--host=127.0.0.1"]
     ports = [int(a.split("=", 1)[1]) for a in argv if a.startswith("--port=")]
     return Launch(argv, env, ports[-1] if ports else 8000, isvc_name, key)
+
+
+def scratch_dirs(key: str) -> tuple[Path, Path]:
+    """The folders standing in for a server's writable volumes: its cache beside its state, and its
+    /tmp on a short path of the machine's own, because vLLM puts Unix sockets there, whose paths may
+    not exceed 107 bytes however deep the checkout lies."""
+    return STATE / key / "scratch", Path(tempfile.gettempdir()) / f"vllm-kserve-{key}"
+
+
+def remove_scratch(key: str) -> None:
+    for folder in scratch_dirs(key):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def http(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int, str]:
@@ -141,7 +155,7 @@ def ensure_server(launch: Launch, owner: str, timeout: float = 600) -> Server:
         except BaseException:
             stop(process.pid)
             state_file.unlink(missing_ok=True)
-            shutil.rmtree(folder / "scratch", ignore_errors=True)
+            remove_scratch(launch.key)
             raise
         seconds = round(time.monotonic() - started, 1)
         state_file.write_text(json.dumps({"pid": process.pid, "seconds_to_ready": seconds, "owner": owner}))
@@ -176,7 +190,7 @@ def stop_owned(owner: str | None, key: str | None = None) -> None:
             if _is_server(state["pid"]):
                 stop(state["pid"])
             state_file.unlink()
-            shutil.rmtree(state_file.parent / "scratch", ignore_errors=True)
+            remove_scratch(state_file.parent.name)
 
 
 def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
