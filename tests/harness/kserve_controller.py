@@ -23,14 +23,10 @@ KSERVE_PODS = {"matchExpressions": [{"key": "serving.kserve.io/inferenceservice"
 
 
 def controller_level() -> str:
-    """The CRD set (and control-plane level) KServe's controller reconciles: the one the platform
-    table generates from the KServe version tools/kserve builds the controller from."""
-    from schema.generate import kserve_tool_version
+    """The CRD set (and control-plane level) KServe's controller reconciles."""
+    from . import schemas  # the table needs PyYAML; `down` and `status` run without it
 
-    from . import schemas
-
-    version = kserve_tool_version()
-    return next(name for name, spec in schemas.TABLE.crd_sets.items() if spec.get("module") == version)
+    return schemas.controller_crd_set()
 
 
 def webhook_configurations(port: int) -> dict:

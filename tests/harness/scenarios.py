@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 
 from schema import platforms
-from schema.generate import kserve_tool_version
 
+from . import schemas
 from .paths import CHART
 from .render import HelmError, render
 
@@ -94,12 +94,15 @@ AUTH = {
 }
 
 
+def behaviour(row: dict) -> str:
+    """What a row says about the level, without its title: rows alike in this render alike."""
+    return json.dumps({k: v for k, v in row.items() if k != "title"}, sort_keys=True)
+
+
 def distinct_levels(table: platforms.Table) -> list[str]:
     """One level for each distinct row of the platform table (rows that differ only in their title
     render alike, which test_platforms checks), the newest of each: the matrix's platform axis."""
-    chosen: dict[str, str] = {}
-    for name, row in table.levels.items():
-        chosen[json.dumps({k: v for k, v in row.items() if k != "title"}, sort_keys=True)] = name
+    chosen = {behaviour(row): name for name, row in table.levels.items()}
     return [name for name in table.levels if name in chosen.values()]
 
 
@@ -139,11 +142,10 @@ def deep_merge(*layers: dict) -> dict:
     return out
 
 
-def controller_level(table: platforms.Table = TABLE) -> str:
-    """The upstream level whose CRD set KServe's controller in the loop is built at (tools/kserve)."""
-    version = kserve_tool_version()
-    return next(name for name, row in table.levels.items()
-                if table.crd_sets[row["crdSet"]].get("module") == version and not row["openShiftAI"])
+def controller_level() -> str:
+    """The upstream level on the CRD set that KServe's controller in the loop reconciles."""
+    crd_set = schemas.controller_crd_set()
+    return next(name for name, row in TABLE.levels.items() if row["crdSet"] == crd_set and not row["openShiftAI"])
 
 
 # A ci/ scenario as the KServe controller in the loop takes it: at its upstream level, without
