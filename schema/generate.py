@@ -14,8 +14,8 @@ Sources, all pinned:
   API server prunes them.
 - values.schema.json `definitions`: the Kubernetes types its hand-written part refers to, from the
   newest Kubernetes schemas, so a bad toleration or env entry fails at `helm template` time.
-- values.schema.json's `platform` enum and the support matrix in README.md.gotmpl: the levels of
-  the platform table.
+- values.schema.json's `platform` enum, the support matrix in README.md.gotmpl and the Artifact Hub
+  image list of Chart.yaml: the levels of the platform table.
 """
 
 from __future__ import annotations
@@ -256,7 +256,17 @@ def expected_files() -> dict[Path, str]:
     with_definitions = chart_schema_with_definitions(chart_schema, versions[-1])
     files[CHART_SCHEMA] = json.dumps(with_definitions, indent=2, ensure_ascii=False) + "\n"
     files[README_TEMPLATE] = platforms.with_support_matrix(README_TEMPLATE.read_text(), table, platforms.default_level(CHART_DIR))
+    files[CHART_DIR / "Chart.yaml"] = platforms.with_artifacthub_images((CHART_DIR / "Chart.yaml").read_text(), table,
+                                                                        other_images())
     return files
+
+
+def other_images() -> list[tuple[str, str]]:
+    """The images the chart deploys besides vLLM's: the `helm test` pod's and the default modelcar."""
+    values = yaml.safe_load((CHART_DIR / "values.yaml").read_text())
+    test = values["test"]["image"]
+    return [("default-modelcar", values["model"]["uri"].removeprefix("oci://")),
+            ("helm-test", f"{test['repository']}:{test['tag']}@{test['digest']}")]
 
 
 def with_platform_enum(chart_schema: dict, table: platforms.Table) -> dict:

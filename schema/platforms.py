@@ -13,6 +13,9 @@ CHART_DIR = Path(__file__).resolve().parent.parent / "charts" / "vllm-kserve"
 TABLE = Path("files") / "platforms.yaml"
 README_BEGIN = "<!-- support matrix: made by `make schemas` from files/platforms.yaml -->"
 README_END = "<!-- end of support matrix -->"
+README_IMAGES_BEGIN = "<!-- images: made by `make schemas` from files/platforms.yaml -->"
+README_IMAGES_END = "<!-- end of images -->"
+IMAGES_BEGIN = "  # every image the chart can deploy, for mirroring: made by `make schemas` from files/platforms.yaml"
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,59 @@ def support_matrix(table: Table, default: str) -> str:
     return "\n".join(lines)
 
 
-def with_support_matrix(text: str, table: Table, default: str) -> str:
-    """`text` with the block between the README markers replaced by the current support matrix."""
-    head, found, rest = text.partition(README_BEGIN)
-    _, found_end, tail = rest.partition(README_END)
+def image_matrix(table: Table) -> str:
+    """The README's image table: each level's image and runtime version per accelerator."""
+    lines = ["| `platform` | NVIDIA GPU | AMD GPU | Intel Gaudi | CPU |", "| --- | --- | --- | --- | --- |"]
+    for name, row in table.levels.items():
+        cells = []
+        for key in ("cuda", "rocm", "gaudi", "cpu"):
+            image = row["images"][key]
+            tag = f":{image['tag']}" if image.get("tag") else ""
+            cells.append(f"`{image['repository']}{tag}@{image['digest'][:19]}…` ({image['runtimeVersion']})")
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _with_block(text: str, begin: str, end: str, body: str) -> str:
+    head, found, rest = text.partition(begin)
+    _, found_end, tail = rest.partition(end)
     if not (found and found_end):
-        raise ValueError(f"the README template has no {README_BEGIN!r} ... {README_END!r} block")
-    return f"{head}{README_BEGIN}\n{support_matrix(table, default)}\n{README_END}{tail}"
+        raise ValueError(f"the README template has no {begin!r} ... {end!r} block")
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
+def with_support_matrix(text: str, table: Table, default: str) -> str:
+    """`text` with the README's generated blocks (the support matrix, the image table) made anew."""
+    text = _with_block(text, README_BEGIN, README_END, support_matrix(table, default))
+    return _with_block(text, README_IMAGES_BEGIN, README_IMAGES_END, image_matrix(table))
+
+
+def image_reference(image: dict) -> str:
+    """repository[:tag]@digest of an image entry of the table."""
+    tag = f":{image['tag']}" if image.get("tag") else ""
+    return f"{image['repository']}{tag}@{image['digest']}"
+
+
+def vllm_images(table: Table) -> list[tuple[str, str]]:
+    """(name, reference) of every vLLM image the table names, once each, in the table's order."""
+    seen: dict[str, str] = {}
+    for level, row in table.levels.items():
+        for accelerator, image in row["images"].items():
+            if isinstance(image, dict):
+                seen.setdefault(image_reference(image), f"vllm-{accelerator}-{level}")
+    return [(name, reference) for reference, name in seen.items()]
+
+
+def with_artifacthub_images(chart_yaml: str, table: Table, extra: list[tuple[str, str]]) -> str:
+    """Chart.yaml with its artifacthub.io/images annotation listing the table's vLLM images and
+    `extra` (the test image, the default modelcar), replacing the block after IMAGES_BEGIN."""
+    head, found, rest = chart_yaml.partition(IMAGES_BEGIN)
+    if not found:
+        raise ValueError(f"Chart.yaml has no {IMAGES_BEGIN.strip()!r} line")
+    lines = rest.splitlines(keepends=True)
+    # lines[0] ends the marker line, lines[1] is the annotation key, its entries follow indented
+    end = 2
+    while end < len(lines) and lines[end].startswith("    "):
+        end += 1
+    entries = "".join(f"    - name: {name}\n      image: {reference}\n" for name, reference in vllm_images(table) + extra)
+    return f"{head}{IMAGES_BEGIN}\n  artifacthub.io/images: |\n{entries}{''.join(lines[end:])}"

@@ -87,18 +87,26 @@ class TestRuntime:
         [c] = objects.runtime_containers(render({"model": {"servedModelName": "granite"}}))
         assert "--served-model-name=granite" in c["args"]
 
-    def test_image_tag_or_digest(self):
+    def test_image_is_the_levels_pinned_image_unless_named(self):
+        # the default level's CUDA image (its source: test_platform_rules_images.py)
+        pinned = "quay.io/modh/vllm@sha256:d75db59ecfe38287f51b8342851005cdbd879c5c6e8ec75a961a257adf66f9f2"
         [c] = objects.runtime_containers(render())
+        assert c["image"] == pinned
+        # a tag alone is a tag of the level's repository, and drops the level's digest
+        [c] = objects.runtime_containers(render({"image": {"tag": "rhoai-2.22-cuda"}}))
         assert c["image"] == "quay.io/modh/vllm:rhoai-2.22-cuda"
         digest = "sha256:" + "a" * 64
-        [c] = objects.runtime_containers(render({"image": {"tag": digest}}))
+        [c] = objects.runtime_containers(render({"image": {"digest": digest}}))
         assert c["image"] == f"quay.io/modh/vllm@{digest}"
+        [c] = objects.runtime_containers(render({"image": {"repository": "example.com/vllm", "tag": "v1", "digest": digest}}))
+        assert c["image"] == f"example.com/vllm:v1@{digest}"
         [c] = objects.runtime_containers(render({"image": {"pullPolicy": "Always"}}))
         assert c["imagePullPolicy"] == "Always"
 
     def test_runtime_version_shown_by_the_dashboard(self):
         annotation = "opendatahub.io/runtime-version"
-        assert objects.runtime(render())["metadata"]["annotations"][annotation] == CHART_META["appVersion"]
+        # the runtime version of the default level's CUDA template (test_platform_rules_images.py)
+        assert objects.runtime(render())["metadata"]["annotations"][annotation] == "v0.9.1.0"
         docs = render({"image": {"runtimeVersionOverride": "0.7.2"}})
         assert objects.runtime(docs)["metadata"]["annotations"][annotation] == "0.7.2"
 

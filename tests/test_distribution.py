@@ -220,7 +220,7 @@ def test_umbrella_chart(source, alias, repository, registry, kube, work, tmp_pat
     isvc = docs[("InferenceService", "granite-chat")]
     assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == "RawDeployment"
     runtime = docs[("ServingRuntime", "granite-chat")]
-    assert objects.runtime_containers(runtime)[0]["image"].startswith("mirror.example.com/modh/vllm:")
+    assert objects.runtime_containers(runtime)[0]["image"].startswith("mirror.example.com/modh/vllm@sha256:")
 
     bad = helm("template", "app", str(parent), "--set", f"{key}.deploymentMode=Rawdeployment", check=False)
     assert bad.returncode != 0 and "/deploymentMode" in bad.stderr

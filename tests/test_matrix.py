@@ -41,7 +41,7 @@ def test_storage_reaches_the_model(combo: Combo):
 @combinations
 def test_accelerator_reaches_image_resources_placement_and_dashboard(combo: Combo):
     _, _, runtime, predictor = rendered(combo)
-    assert objects.runtime_containers(runtime)[0]["image"] == f"quay.io/modh/vllm:{combo.image_tag}"
+    assert objects.runtime_containers(runtime)[0]["image"] == combo.image
     gpus_per_pod = "2" if combo.multi_node else "1"
     for section in ("requests", "limits"):
         accelerators = {k: v for k, v in predictor["model"]["resources"][section].items() if k not in ("cpu", "memory")}

@@ -18,7 +18,8 @@ from tests.harness.render import parse, run_helm_template
 from tests.harness.scenarios import TABLE, behaviour, distinct_levels, matrix
 
 ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "authProxyTimeout", "storage", "keda",
-              "multiNode", "nameLength"}
+              "multiNode", "images", "nameLength"}
+IMAGE_KEYS = {"cuda", "rocm", "gaudi", "cpu", "multiNodeRuntimeVersion"}
 MULTI_NODE_FIELDS = {"schemes", "backend", "rayTLS", "runtimeName", "autoscalerClass"}
 
 
@@ -35,6 +36,12 @@ def test_every_row_holds_every_field(level):
     assert (row["authProxyTimeout"] is None) == (row["authProxy"] == "none")
     assert set(row["multiNode"]["schemes"]) <= {"oci", "pvc"}
     assert 0 < row["nameLength"]["multiNode"] <= row["nameLength"]["singleNode"] <= 63
+    assert row["modes"]["default"] in ("serverless", "raw") and row["modes"][row["modes"]["default"]]
+    assert set(row["images"]) == IMAGE_KEYS
+    for key in IMAGE_KEYS - {"multiNodeRuntimeVersion"}:
+        image = row["images"][key]
+        assert set(image) <= {"repository", "tag", "digest", "runtimeVersion"}
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}", image["digest"]) and image["runtimeVersion"]
 
 
 @pytest.mark.parametrize("name", list(TABLE.crd_sets))
@@ -84,6 +91,11 @@ def test_levels_left_out_of_the_matrix_render_like_the_one_in_it(level, sample):
 
     def rendered(platform):
         _, code, out, err = run_helm_template({**SAMPLES[sample], "platform": platform})
+        images = TABLE.row(platform)["images"]
+        for key, image in images.items():
+            if isinstance(image, dict):
+                out = out.replace(platforms.image_reference(image), f"IMAGE-{key}")
+        out = re.sub(r"(opendatahub.io/runtime-version:) .*", r"\1 VERSION", out)
         return code, out, err.replace(TABLE.row(platform)["title"], "LEVEL").replace(platform, "LEVEL")
 
     assert rendered(level) == rendered(twin)
@@ -150,7 +162,8 @@ def test_an_added_row_is_read_by_the_templates(chart_with_a_new_row):
 # --- no level name outside the table ---------------------------------------------------------------
 
 # Files that may name levels: scenario data and the platform rules, which record facts per level.
-NAMING_ALLOWED = {"tests/harness/scenarios.py", "tests/harness/bad_inputs.py", "tests/test_platform_rules.py"}
+NAMING_ALLOWED = {"tests/harness/scenarios.py", "tests/harness/bad_inputs.py", "tests/test_platform_rules.py",
+                  "tests/test_platform_rules_3x.py", "tests/test_platform_rules_images.py"}
 
 
 def level_pattern() -> re.Pattern:

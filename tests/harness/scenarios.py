@@ -33,9 +33,11 @@ STORAGE = {
 }
 
 
-def _accelerator(tag: str, resource: str | None, toleration: bool = True) -> dict:
+def _accelerator(resource: str | None, toleration: bool = True) -> dict:
+    """Values that move the model from the default NVIDIA GPU to `resource` (None: CPU only). The
+    image follows the accelerator: the level's own for it, as the README's presets rely on."""
     gpus = {"nvidia.com/gpu": None, **({resource: "1"} if resource else {})}
-    values = {"image": {"tag": tag}, "resources": {"requests": dict(gpus), "limits": dict(gpus)}}
+    values = {"resources": {"requests": dict(gpus), "limits": dict(gpus)}}
     if resource and toleration:
         values["tolerations"] = [{"key": resource, "operator": "Exists", "effect": "NoSchedule"}]
     if not resource:
@@ -47,14 +49,14 @@ def _accelerator(tag: str, resource: str | None, toleration: bool = True) -> dic
 class Accelerator:
     values: dict
     resource: str | None  # the extended resource requested, None for CPU only
-    image_tag: str
+    image: str  # the key of the level's images the model gets
 
 
 ACCELERATORS = {
-    "nvidia": Accelerator({}, "nvidia.com/gpu", "rhoai-2.22-cuda"),
-    "amd": Accelerator(_accelerator("rhoai-2.22-rocm", "amd.com/gpu"), "amd.com/gpu", "rhoai-2.22-rocm"),
-    "gaudi": Accelerator(_accelerator("rhoai-2.22-gaudi", "habana.ai/gaudi"), "habana.ai/gaudi", "rhoai-2.22-gaudi"),
-    "cpu": Accelerator(_accelerator("rhoai-2.22-cpu", None), None, "rhoai-2.22-cpu"),
+    "nvidia": Accelerator({}, "nvidia.com/gpu", "cuda"),
+    "amd": Accelerator(_accelerator("amd.com/gpu"), "amd.com/gpu", "rocm"),
+    "gaudi": Accelerator(_accelerator("habana.ai/gaudi"), "habana.ai/gaudi", "gaudi"),
+    "cpu": Accelerator(_accelerator(None), None, "cpu"),
 }
 
 TOPOLOGIES = {
@@ -94,9 +96,15 @@ AUTH = {
 }
 
 
+# Row fields that change what is rendered but not how: the name, and the images with their runtime
+# versions, which tests of their own check on every level (test_platform_rules_images.py).
+NOT_BEHAVIOUR = {"title", "images"}
+
+
 def behaviour(row: dict) -> str:
-    """What a row says about the level, without its title: rows alike in this render alike."""
-    return json.dumps({k: v for k, v in row.items() if k != "title"}, sort_keys=True)
+    """What a row says about the level, without its title and images: rows alike in this render
+    alike but for those."""
+    return json.dumps({k: v for k, v in row.items() if k not in NOT_BEHAVIOUR}, sort_keys=True)
 
 
 def distinct_levels(table: platforms.Table) -> list[str]:
@@ -193,8 +201,9 @@ class Combo:
         return ACCELERATORS[self.accelerator].resource
 
     @property
-    def image_tag(self) -> str:
-        return ACCELERATORS[self.accelerator].image_tag
+    def image(self) -> str:
+        """The image reference the level's row gives this accelerator."""
+        return platforms.image_reference(self.row["images"][ACCELERATORS[self.accelerator].image])
 
     def refusals(self) -> list[str]:
         """Text the chart's error must contain for each rule this combination breaks."""

@@ -75,9 +75,23 @@ app.kubernetes.io/part-of: vllm-kserve
 {{/* "true" in Serverless (Knative) mode, whichever of its names deploymentMode uses */}}
 {{- define "vllm-kserve.serverless" -}}
 {{- if not (hasKey . "vllmKserveServerless") -}}
-{{- $_ := set . "vllmKserveServerless" (ternary "true" "" (has .Values.deploymentMode (include "vllm-kserve.serverlessModeNames" . | fromYamlArray))) -}}
+{{- $_ := set . "vllmKserveServerless" (ternary "true" "" (has (include "vllm-kserve.modeName" .) (include "vllm-kserve.serverlessModeNames" . | fromYamlArray))) -}}
 {{- end -}}
 {{- get . "vllmKserveServerless" -}}
+{{- end -}}
+
+{{/*
+The deployment mode as the user named it: deploymentMode, or when it is empty the name the level
+writes for its own default mode (OpenShift AI 3.x has only RawDeployment; the others default to
+Knative, as their KServe configuration does).
+*/}}
+{{- define "vllm-kserve.modeName" -}}
+{{- if .Values.deploymentMode -}}
+{{- .Values.deploymentMode -}}
+{{- else -}}
+{{- $modes := (include "vllm-kserve.platform" . | fromYaml).modes -}}
+{{- (get $modes $modes.default).writes -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -119,7 +133,7 @@ ask it what the level can do and never compare level names.
 {{- define "vllm-kserve.deploymentMode" -}}
 {{- $modes := (include "vllm-kserve.platform" . | fromYaml).modes -}}
 {{- $mode := get $modes (ternary "serverless" "raw" (eq (include "vllm-kserve.serverless" .) "true")) | default dict -}}
-{{- default .Values.deploymentMode $mode.writes -}}
+{{- default (include "vllm-kserve.modeName" .) $mode.writes -}}
 {{- end -}}
 
 {{/* imageRegistry -> global.imageRegistry -> "" (keep the registry of each image) */}}
@@ -141,15 +155,34 @@ mirror registry when one is set. Called with (list $ reference).
 {{- end -}}
 {{- end -}}
 
-{{/* image.tag may be a digest: sha256:<hex> renders repository@sha256:<hex> */}}
-{{- define "vllm-kserve.image" -}}
-{{- $tag := toString .Values.image.tag -}}
-{{- $repository := include "vllm-kserve.mirrored" (list . .Values.image.repository) -}}
-{{- if hasPrefix "sha256:" $tag -}}
-{{- printf "%s@%s" $repository $tag -}}
-{{- else -}}
-{{- printf "%s:%s" $repository $tag -}}
+{{/*
+The level's image entry for the accelerator the model requests (images.<key> of its row), or an
+empty dict where the level ships none for it.
+*/}}
+{{- define "vllm-kserve.levelImage" -}}
+{{- $keys := dict "nvidia.com/gpu" "cuda" "amd.com/gpu" "rocm" "habana.ai/gaudi" "gaudi" "" "cpu" -}}
+{{- $key := get $keys (include "vllm-kserve.accelerator" .) -}}
+{{- toYaml (get ((include "vllm-kserve.platform" . | fromYaml).images | default dict) $key | default dict) -}}
 {{- end -}}
+
+{{/*
+The vLLM image: the level's own for the accelerator, pinned by digest, unless image.* names
+another; image.tag and image.digest then replace the level's tag and digest together, so a tag
+the user gives is never pinned to a digest of some other image.
+*/}}
+{{- define "vllm-kserve.image" -}}
+{{- $image := .Values.image -}}
+{{- $level := include "vllm-kserve.levelImage" . | fromYaml -}}
+{{- $repository := include "vllm-kserve.mirrored" (list . (default $level.repository $image.repository)) -}}
+{{- $tag := $level.tag -}}
+{{- $digest := $level.digest -}}
+{{- if or $image.tag $image.digest -}}
+{{- $tag = $image.tag -}}
+{{- $digest = $image.digest -}}
+{{- end -}}
+{{- $repository -}}
+{{- with $tag }}:{{ . }}{{ end -}}
+{{- with $digest }}@{{ . }}{{ end -}}
 {{- end -}}
 
 {{/* model.uri, with an oci:// modelcar pulled from the mirror registry when one is set */}}
@@ -186,8 +219,13 @@ qwen: hermes
 {{- include "vllm-kserve.dnsLabel" (printf "%s-chat-template" (include "vllm-kserve.workloadName" .)) -}}
 {{- end -}}
 
+{{/* The runtime version the dashboard shows: the override, else the level's for this runtime. */}}
 {{- define "vllm-kserve.runtimeVersion" -}}
-{{- default .Chart.AppVersion .Values.image.runtimeVersionOverride -}}
+{{- $version := (include "vllm-kserve.levelImage" . | fromYaml).runtimeVersion -}}
+{{- if include "vllm-kserve.multiNode" . -}}
+{{- $version = (include "vllm-kserve.platform" . | fromYaml).images.multiNodeRuntimeVersion -}}
+{{- end -}}
+{{- default (default .Chart.AppVersion $version) .Values.image.runtimeVersionOverride -}}
 {{- end -}}
 
 {{/*

@@ -3,8 +3,12 @@
 {{- $errors := list -}}
 {{- $runtime := .Values.servingRuntime -}}
 {{- with $runtime.useExisting -}}
-{{- if or $runtime.name $runtime.shmSize -}}
-{{- $errors = append $errors (printf "servingRuntime.useExisting=%s runs the model on an existing runtime, so servingRuntime.name and servingRuntime.shmSize would be ignored: remove them" .) -}}
+{{- $ignored := list -}}
+{{- range $path, $set := dict "servingRuntime.name" $runtime.name "servingRuntime.shmSize" $runtime.shmSize "image.repository" $.Values.image.repository "image.tag" $.Values.image.tag "image.digest" $.Values.image.digest "image.runtimeVersionOverride" $.Values.image.runtimeVersionOverride -}}
+{{- if $set }}{{ $ignored = append $ignored $path }}{{ end -}}
+{{- end -}}
+{{- with $ignored -}}
+{{- $errors = append $errors (printf "servingRuntime.useExisting=%s runs the model on an existing runtime, whose own image and settings apply, so %s would be ignored: remove them" $runtime.useExisting (join ", " (sortAlpha .))) -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $errors -}}

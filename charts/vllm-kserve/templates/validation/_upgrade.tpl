@@ -7,7 +7,7 @@
 {{- $liveMode := default (dig "metadata" "annotations" "serving.kserve.io/deploymentMode" "" $live) (dig "status" "deploymentMode" "" $live) -}}
 {{- $liveServerless := has $liveMode (include "vllm-kserve.serverlessModeNames" . | fromYamlArray) -}}
 {{- if and $liveMode (ne $liveServerless (eq (include "vllm-kserve.serverless" .) "true")) -}}
-{{- $errors = append $errors (printf "deploymentMode=%s, but the InferenceService %s in %s already runs as %s and KServe cannot change the mode of an existing InferenceService: keep deploymentMode=%s, or `helm uninstall` the release and install it again with the new mode" .Values.deploymentMode $name .Release.Namespace $liveMode $liveMode) -}}
+{{- $errors = append $errors (printf "deploymentMode=%s, but the InferenceService %s in %s already runs as %s and KServe cannot change the mode of an existing InferenceService: keep deploymentMode=%s, or `helm uninstall` the release and install it again with the new mode" (include "vllm-kserve.modeName" .) $name .Release.Namespace $liveMode $liveMode) -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $errors -}}

@@ -1,0 +1,199 @@
+"""Platform rules of OpenShift AI 3.0 to 3.5 and upstream KServe 0.17 to 0.20: what those levels'
+controllers do with the chart's objects, each rule citing its source as `repository@branch:path:line`
+(the short names and commits of the branches read are in the module constants below). As in
+test_platform_rules.py, each test checks the row of the platform table that encodes the rule and the
+render that follows from it, so a change of the platform is one row and one rule to edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from tests.harness import objects
+from tests.harness.paths import REFERENCE_CRDS
+from tests.harness.render import notes, render, render_error
+from tests.harness.scenarios import TABLE, deep_merge
+
+# Branch heads read: red-hat-data-services/kserve rhoai-3.0 5e4621c705, rhoai-3.3 db358dc423,
+# rhoai-3.4 c1e15092d3, rhoai-3.5 2505c7362b; red-hat-data-services/odh-model-controller rhoai-3.0
+# a27ba4e7dc, rhoai-3.3 dc86dc52f4, rhoai-3.4 0a722eec73, rhoai-3.5 8df08b9e43;
+# red-hat-data-services/rhods-operator rhoai-3.0 331819fa5c; kserve/kserve v0.17.0 c71eba9163,
+# v0.20.0 1fb781055d.
+OPENSHIFT_AI_3X = ["rhoai-3.0", "rhoai-3.2", "rhoai-3.3", "rhoai-3.4", "rhoai-3.5"]
+ON_0_15_FORK = ["rhoai-3.0", "rhoai-3.2", "rhoai-3.3"]
+ON_0_17_AND_LATER = ["rhoai-3.4", "rhoai-3.5"]
+UPSTREAM_0_17_AND_LATER = ["kserve-0.17", "kserve-0.20"]
+RAW_MULTI_NODE = {"servingTopology": "multiNode", "model": {"uri": "pvc://models/granite"}}
+
+
+def row(level: str) -> dict:
+    return TABLE.row(level)
+
+
+def test_every_rule_names_levels_of_the_table():
+    assert set(OPENSHIFT_AI_3X + UPSTREAM_0_17_AND_LATER) <= set(TABLE.levels)
+
+
+@pytest.mark.parametrize("level", OPENSHIFT_AI_3X)
+def test_openshift_ai_3_has_no_serverless(level):
+    """OpenShift AI 3.x runs every InferenceService as a RawDeployment: the operator forces the default
+    mode ("RawDeployment mode is the only supported mode") and installs no Knative, and KServe stops an
+    InferenceService that resolves to Serverless with the terminal ServerlessModeRejected.
+    Sources: red-hat-data-services/rhods-operator@rhoai-3.0:internal/controller/components/kserve/kserve_support.go:55-56;
+    red-hat-data-services/odh-model-controller@rhoai-3.0:internal/controller/serving/inferenceservice_controller.go:162-164;
+    red-hat-data-services/kserve@rhoai-3.0:pkg/controller/v1beta1/inferenceservice/controller.go:203-215."""
+    assert row(level)["modes"]["serverless"] is None
+    assert row(level)["modes"]["default"] == "raw"
+    for name in ("Serverless", "Knative"):
+        refused = render_error({"platform": level, "deploymentMode": name})
+        assert f"deploymentMode={name}" in refused and "use deploymentMode=" in refused
+
+
+@pytest.mark.parametrize("level", OPENSHIFT_AI_3X)
+def test_openshift_ai_3_installs_with_the_platform_alone(level):
+    """With deploymentMode unset a model gets the level's own default mode, so `--set platform=<3.x>`
+    alone renders a RawDeployment (the seed's Serverless default would be refused there).
+    Source: red-hat-data-services/kserve@rhoai-3.0:config/overlays/odh/patches/patch-inferenceservice-config.yaml:84
+    (deploy.defaultDeploymentMode RawDeployment)."""
+    isvc = objects.workload(render(sets=[f"platform={level}"]))
+    assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == row(level)["modes"]["raw"]["writes"]
+
+
+@pytest.mark.parametrize("level", ON_0_15_FORK)
+def test_openshift_ai_3_0_to_3_3_read_only_the_legacy_mode_names(level):
+    """On the 0.15.2 fork (3.0 to 3.3) the mode annotation counts only if it is Serverless,
+    RawDeployment or ModelMesh, and the autoscaling validator tests the literal RawDeployment: an
+    annotation Standard falls to Knative's rules. The chart writes RawDeployment whichever name the
+    user gives.
+    Sources: red-hat-data-services/kserve@rhoai-3.0:pkg/constants/constants.go:455-461,
+    pkg/controller/v1beta1/inferenceservice/utils/utils.go:220-235;
+    red-hat-data-services/kserve@rhoai-3.3:pkg/apis/serving/v1beta1/inference_service_validation.go:253."""
+    assert row(level)["modes"]["raw"]["writes"] == "RawDeployment"
+    isvc = objects.workload(render({"platform": level, "deploymentMode": "Standard"}))
+    assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == "RawDeployment"
+
+
+@pytest.mark.parametrize("level", ON_0_17_AND_LATER + UPSTREAM_0_17_AND_LATER)
+def test_kserve_0_17_and_later_name_the_modes_standard_and_knative(level):
+    """KServe 0.17 and later (OpenShift AI 3.4, 3.5) call the modes Standard and Knative; their
+    defaulting webhook rewrites RawDeployment and Serverless to those names, so the chart writes the
+    new names and the stored object matches what it rendered.
+    Sources: red-hat-data-services/kserve@rhoai-3.4:pkg/apis/serving/v1beta1/inference_service_defaults.go:166-176,
+    pkg/constants/constants.go:519-545; kserve/kserve@v0.20.0: the same files."""
+    assert row(level)["modes"]["raw"]["writes"] == "Standard"
+    isvc = objects.workload(render({"platform": level, "deploymentMode": "RawDeployment"}))
+    assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == "Standard"
+
+
+@pytest.mark.parametrize("level", UPSTREAM_0_17_AND_LATER)
+def test_upstream_kserve_defaults_to_knative_so_the_mode_is_always_written(level):
+    """Upstream KServe's own configuration defaults to Serverless (Knative), so the chart writes the
+    mode annotation on every InferenceService and a user who chose Standard gets it.
+    Sources: kserve/kserve@v0.17.0:config/configmap/inferenceservice.yaml:727-730;
+    kserve/kserve@v0.20.0:config/configmap/inferenceservice.yaml:743-746."""
+    assert row(level)["modes"]["default"] == "serverless"
+    assert row(level)["modes"]["serverless"]["writes"] == "Knative"
+    for mode, written in (("", "Knative"), ("Standard", "Standard")):
+        isvc = objects.workload(render({"platform": level, "deploymentMode": mode}))
+        assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == written
+
+
+def _sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_openshift_ai_3_4_validates_against_upstream_0_17_crds():
+    """OpenShift AI 3.4's InferenceService and ServingRuntime CRDs are byte for byte those of upstream
+    KServe v0.17.0, so its row is validated against that set.
+    Source: red-hat-data-services/kserve@rhoai-3.4:config/crd/full/serving.kserve.io_inferenceservices.yaml,
+    serving.kserve.io_servingruntimes.yaml (copied in the shared reference data, crds/rhoai-3.4)."""
+    assert row("rhoai-3.4")["crdSet"] == "kserve-0.17"
+    reference = REFERENCE_CRDS / "rhoai-3.4"
+    if not reference.is_dir():
+        pytest.skip("the shared reference data has no rhoai-3.4 CRDs to compare with")
+    from tests.harness.controlplane import module_dir
+
+    upstream = module_dir(f"github.com/kserve/kserve@{TABLE.crd_sets['kserve-0.17']['module']}") / "config" / "crd" / "full"
+    for name in ("serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"):
+        assert _sha256(reference / name) == _sha256(upstream / name), name
+
+
+@pytest.mark.parametrize("level", ["rhoai-3.2", "rhoai-3.3", "rhoai-3.4", "rhoai-3.5"])
+def test_openshift_ai_3_2_and_later_refuse_names_over_53_characters(level):
+    """From 3.2 odh-model-controller's webhook refuses an InferenceService whose name is longer than
+    53 characters; the chart's own limits (the longest name whose derived names fit 63 characters)
+    are within it, so such a name is refused at render.
+    Source: red-hat-data-services/odh-model-controller@rhoai-3.5:internal/controller/utils/utils.go:465-480,
+    @rhoai-3.3:internal/controller/constants/constants.go:55."""
+    assert row(level)["nameLength"]["singleNode"] <= 53
+    assert "/inferenceService/name" in render_error({"platform": level, "inferenceService": {"name": "m" * 54}})
+
+
+@pytest.mark.parametrize("level", OPENSHIFT_AI_3X + UPSTREAM_0_17_AND_LATER)
+def test_multi_node_takes_autoscaler_none_and_pvc_or_oci(level):
+    """Multi-node on every 3.x level and upstream 0.17 to 0.20 requires
+    serving.kserve.io/autoscalerClass=none and a pvc:// or oci:// model.
+    Sources: red-hat-data-services/kserve@rhoai-3.0:pkg/apis/serving/v1beta1/inference_service_validation.go:187-240;
+    @rhoai-3.4: same file :284-335; @rhoai-3.5: :386-437; kserve/kserve@v0.20.0: same file."""
+    assert row(level)["multiNode"]["autoscalerClass"] == "none"
+    assert set(row(level)["multiNode"]["schemes"]) == {"oci", "pvc"}
+    isvc = objects.workload(render({**RAW_MULTI_NODE, "platform": level, "deploymentMode": "RawDeployment"}))
+    assert isvc["metadata"]["annotations"]["serving.kserve.io/autoscalerClass"] == "none"
+    refused = render_error(deep_merge(RAW_MULTI_NODE, {"platform": level, "deploymentMode": "RawDeployment",
+                                                       "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct"}}))
+    assert "serves multi-node models only from" in refused
+
+
+@pytest.mark.parametrize("level", OPENSHIFT_AI_3X + UPSTREAM_0_17_AND_LATER)
+def test_hf_uris_are_downloaded(level):
+    """hf:// is a storage URI prefix with a storage initializer on every 3.x level and upstream.
+    Source: red-hat-data-services/kserve@rhoai-3.0:pkg/controller/v1beta1/inferenceservice/utils/utils.go:51."""
+    assert row(level)["storage"]["hf"] is True
+    model = objects.model_spec(render({"platform": level, "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct"}}))
+    assert model["storageUri"] == "hf://ibm-granite/granite-3.3-2b-instruct"
+
+
+@pytest.mark.parametrize("level", ["rhoai-3.5", "kserve-0.20"])
+def test_the_predictor_is_never_renamed(level):
+    """KServe 0.20 (OpenShift AI 3.5) added spec.predictor.name, which renames the predictor's
+    Deployment and Service to <isvc>-<name>-predictor: the address the chart's NOTES and `helm test`
+    call. The chart never renders it.
+    Source: kserve/kserve@v0.20.0:pkg/apis/serving/v1beta1/predictor.go:33-38."""
+    for topology in ({}, {**RAW_MULTI_NODE, "deploymentMode": "RawDeployment"}):
+        assert "name" not in objects.predictor(render({**topology, "platform": level}))
+
+
+@pytest.mark.parametrize("level", ON_0_15_FORK)
+def test_openshift_ai_3_0_to_3_3_issue_ray_tls_to_any_multi_node_runtime(level):
+    """On 3.0 to 3.3 a ServingRuntime counts as multi-node by its workerSpec, whatever its name, and
+    the Ray TLS certificates are issued for it: the chart keeps the runtime's own name and Ray TLS on.
+    Sources: red-hat-data-services/odh-model-controller@rhoai-3.0:
+    internal/controller/serving/servingruntime_controller.go:384-396;
+    @rhoai-3.5:internal/webhook/core/v1/pod_webhook.go:35,58-64."""
+    assert row(level)["multiNode"]["backend"] == "ray"
+    assert row(level)["multiNode"]["rayTLS"] is True and row(level)["multiNode"]["runtimeName"] is None
+    docs = render({**RAW_MULTI_NODE, "platform": level, "deploymentMode": "RawDeployment"})
+    assert objects.runtime(docs)["metadata"]["name"] == "my-vllm"
+    assert objects.env_entries(objects.runtime_containers(objects.runtime(docs))[0])[0] == {"name": "RAY_USE_TLS", "value": "1"}
+
+
+@pytest.mark.parametrize("level", OPENSHIFT_AI_3X)
+def test_openshift_ai_3_guards_the_endpoint_with_kube_rbac_proxy(level):
+    """With security.opendatahub.io/enable-auth, 3.x puts kube-rbac-proxy in front of the model: it
+    listens on 8443 with TLS, the predictor Service's port becomes https 8443, it passes the
+    predictor timeout on (--upstream-timeout), and it lets through a token whose identity may `get`
+    this InferenceService. The chart's URLs use https and 8443, and its Role grants that verb.
+    Sources: red-hat-data-services/kserve@rhoai-3.0:
+    pkg/controller/v1beta1/inferenceservice/reconcilers/deployment/deployment_reconciler.go:274-293,399-415,486-526;
+    pkg/controller/v1beta1/inferenceservice/reconcilers/service/service_reconciler.go:205-225."""
+    assert row(level)["authProxy"] == "kube-rbac-proxy" and row(level)["authProxyTimeout"] is True
+    values = {"platform": level, "endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": "caller"}]}}}
+    docs = render(values)
+    isvc = objects.workload(docs)
+    assert isvc["metadata"]["annotations"]["security.opendatahub.io/enable-auth"] == "true"
+    role = docs.get("Role")
+    assert role["rules"] == [{"apiGroups": ["serving.kserve.io"], "resources": ["inferenceservices"],
+                              "resourceNames": [isvc["metadata"]["name"]], "verbs": ["get"]}]
+    assert f"https://{isvc['metadata']['name']}-predictor.default.svc.cluster.local:8443" in notes(values)
