@@ -166,7 +166,8 @@ class TestMultiNode:
         assert worker["name"] == "worker-container" and "ray start --address" in worker["command"][2]
         assert runtime["metadata"]["labels"]["opendatahub.io/dashboard"] == "false"
 
-    @pytest.mark.parametrize("platform", levels_where(lambda row: "pvc" in row["multiNode"]["schemes"]))
+    @pytest.mark.parametrize("platform", levels_where(lambda row: "pvc" in row["multiNode"]["schemes"]
+                                                      and row["multiNode"]["backend"] == "ray"))
     def test_ray_tls_only_where_the_platform_provides_certificates(self, platform):
         tls = "1" if TABLE.row(platform)["multiNode"]["rayTLS"] else "0"
         values = {**self.VALUES, "platform": platform, "model": {"uri": "pvc://models/llama"}}

@@ -46,7 +46,7 @@ def test_upstream_notes_use_kubectl_and_multi_node_notes_count_pods():
                   "deploymentMode": "RawDeployment", "servingTopology": "multiNode",
                   "model": {"uri": "pvc://models/llama"}, "multiNode": {"pipelineParallelSize": 3, "tensorParallelSize": 4}})
     assert "kubectl get inferenceservice my-vllm" in text and not re.search(r"\boc ", text)
-    assert "one Ray head pod and 2 worker pod(s), 4 accelerator(s) each" in text
+    assert "one head pod and 2 worker pod(s), 4 accelerator(s) each, joined by Ray" in text
 
 
 def test_scale_to_zero_is_explained():

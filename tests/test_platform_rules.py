@@ -110,7 +110,7 @@ def test_openshift_ai_2_22_prunes_autoscaling_so_keda_cannot_work():
     Source:
     red-hat-data-services/rhods-operator@rhoai-2.22:prefetched-manifests/kserve/crd/full/serving.kserve.io_inferenceservices.yaml,
     red-hat-data-services/kserve@rhoai-2.23:config/crd/full/serving.kserve.io_inferenceservices.yaml."""
-    assert row("rhoai-2.22")["keda"] is False
+    assert row("rhoai-2.22")["keda"] is None
     assert all(row(level)["keda"] for level in ["rhoai-2.23", "rhoai-2.24", "rhoai-2.25", *UPSTREAM])
 
 
@@ -279,3 +279,45 @@ def test_the_notes_give_a_raw_in_cluster_url_that_answers(level, auth):
     host = "my-vllm-predictor.default.svc.cluster.local"
     expected = f"https://{host}:8443" if auth else f"http://{host}:8080" if row(level)["openShiftAI"] else f"http://{host}"
     assert f"    URL={expected}\n" in text
+
+
+@pytest.mark.parametrize("level", levels_where(lambda row: row["openShiftAI"] and row["keda"]))
+def test_keda_on_openshift_ai_authenticates_to_thanos_with_the_platforms_trigger_authentication(level):
+    """odh-model-controller creates, in each namespace with a RawDeployment InferenceService whose
+    External metric has backend prometheus, a ServiceAccount, token Secret, Role, RoleBinding and a
+    KEDA TriggerAuthentication, all named inference-prometheus-auth (bearer token from the Secret's
+    `token`, CA from its `ca.crt`). KServe passes on to the ScaledObject's trigger only what the
+    InferenceService gives: metric.namespace, authenticationRef.authModes and the
+    TriggerAuthentication's name. So by default the chart names that TriggerAuthentication with
+    authModes bearer, the querier's tenancy port (9092) and the release namespace; values override it.
+    Sources: red-hat-data-services/odh-model-controller@rhoai-2.25:
+    internal/controller/serving/reconcilers/kserve_keda_reconciler.go:96-110,211-224,546-557;
+    red-hat-data-services/kserve@rhoai-2.25:
+    pkg/controller/v1beta1/inferenceservice/reconcilers/keda/keda_reconciler.go:122-136."""
+    keda = {"platform": level, "deploymentMode": "RawDeployment", "scaling": {"rawDeployment": {"autoscaler": "keda"}}}
+    [metric] = objects.predictor(render(keda))["autoScaling"]["metrics"]
+    external = metric["external"]
+    assert external["authenticationRef"] == {"authModes": "bearer",
+                                             "authenticationRef": {"name": "inference-prometheus-auth"}}
+    assert external["metric"]["namespace"] == "default"
+    assert external["metric"]["serverAddress"] == "https://thanos-querier.openshift-monitoring.svc.cluster.local:9092"
+    mine = deep_merge(keda, {"scaling": {"rawDeployment": {"keda": {"triggerAuthentication": "mine", "authModes": "tls",
+                                                                    "serverAddress": "https://prometheus.example:9091"}}}})
+    [metric] = objects.predictor(render(mine))["autoScaling"]["metrics"]
+    assert metric["external"]["authenticationRef"] == {"authModes": "tls", "authenticationRef": {"name": "mine"}}
+    assert metric["external"]["metric"]["serverAddress"] == "https://prometheus.example:9091"
+
+
+def test_the_0_15_crds_lack_the_keda_authentication_ref():
+    """Upstream KServe v0.15.2's InferenceService CRD has no autoScaling.metrics[].external.authenticationRef
+    (v0.16.0 and OpenShift AI 2.23's fork add it), so the chart renders none there and refuses one.
+    Sources: kserve/kserve@v0.15.2 and @v0.16.0:config/crd/full/serving.kserve.io_inferenceservices.yaml."""
+    assert TABLE.row("kserve-0.15")["keda"]["authenticationRef"] is False
+    assert TABLE.row("kserve-0.16")["keda"]["authenticationRef"] is True
+    upstream = {"platform": "kserve-0.15", "deploymentMode": "RawDeployment", "scaling": {"rawDeployment": {
+        "autoscaler": "keda", "keda": {"serverAddress": "http://prometheus:9090"}}}}
+    [metric] = objects.predictor(render(upstream))["autoScaling"]["metrics"]
+    assert "authenticationRef" not in metric["external"] and "namespace" not in metric["external"]["metric"]
+    schema = schemas.crd_set_schemas("kserve-0.15")["inferenceservice-serving-v1beta1.json"]
+    external = schema["properties"]["spec"]["properties"]["predictor"]["properties"]["autoScaling"]["properties"]["metrics"]
+    assert "authenticationRef" not in external["items"]["properties"]["external"]["properties"]

@@ -8,6 +8,7 @@ render that follows from it, so a change of the platform is one row and one rule
 from __future__ import annotations
 
 import hashlib
+import subprocess
 
 import pytest
 
@@ -197,3 +198,50 @@ def test_openshift_ai_3_guards_the_endpoint_with_kube_rbac_proxy(level):
     assert role["rules"] == [{"apiGroups": ["serving.kserve.io"], "resources": ["inferenceservices"],
                               "resourceNames": [isvc["metadata"]["name"]], "verbs": ["get"]}]
     assert f"https://{isvc['metadata']['name']}-predictor.default.svc.cluster.local:8443" in notes(values)
+
+
+@pytest.mark.parametrize("level", ON_0_17_AND_LATER)
+def test_openshift_ai_3_4_and_later_run_multi_node_on_vllms_multiprocessing_backend(level):
+    """From 3.4 OpenShift AI's multi-node runtime uses vLLM's multiprocessing backend, not Ray: the
+    runtime's spec.annotations carry multinode/executor-backend: mp, from which KServe makes one pod
+    per pipeline stage and gives the pods HEAD_SVC and WORKER_SVC; the head serves the API as node 0
+    and each worker joins it headless with its own node rank. No Ray, no Ray TLS, no object store
+    in /dev/shm.
+    Sources: red-hat-data-services/odh-model-controller@rhoai-3.4:config/runtimes/vllm-multinode-template.yaml:22-160
+    (commit 5f9f4292); red-hat-data-services/kserve@rhoai-3.4:pkg/constants/constants.go:693-694,
+    pkg/controller/v1beta1/inferenceservice/components/predictor.go:587-603,620-657."""
+    assert row(level)["multiNode"]["backend"] == "mp" and row(level)["multiNode"]["rayTLS"] is False
+    docs = render({**RAW_MULTI_NODE, "platform": level})
+    runtime = objects.runtime(docs)
+    assert runtime["spec"]["annotations"]["multinode/executor-backend"] == "mp"
+    [head] = objects.runtime_containers(runtime)
+    [worker] = objects.worker_containers(runtime)
+    for container in (head, worker):
+        script = container["command"][2]
+        assert "--distributed-executor-backend=mp" in script and "ray " not in script
+        assert not [name for name in objects.env_of(container) if name.startswith("RAY_")]
+        assert objects.env_of(container)["MASTER_PORT"] == "29500"
+    assert "--node-rank=0" in head["command"][2] and "--headless" in worker["command"][2]
+    assert head["startupProbe"]["httpGet"] == {"path": "/health", "port": 8080}
+    shm = next(v for v in runtime["spec"]["volumes"] if v["name"] == "shm")
+    assert shm["emptyDir"]["sizeLimit"] == "4Gi"  # 2Gi + 2Gi for its one GPU, no Ray object store
+
+
+@pytest.mark.parametrize("pod_ip, rank", [("10.0.0.12", "1"), ("10.0.0.7", "2"), ("10.0.0.9", "3")])
+def test_an_mp_worker_takes_its_rank_from_the_workers_service(tmp_path, pod_ip, rank):
+    """The worker script, run with stand-ins for getent (the workers' Service resolving to three
+    pods, out of order, one twice) and vllm: each worker gets the 1-based place of its IP in the
+    same order every worker sorts them in, so the ranks are distinct."""
+    docs = render({**RAW_MULTI_NODE, "platform": "rhoai-3.4", "multiNode": {"pipelineParallelSize": 4}})
+    [worker] = objects.worker_containers(objects.runtime(docs))
+    (tmp_path / "getent").write_text("#!/bin/sh\nprintf '10.0.0.9 w\\n10.0.0.12 w\\n10.0.0.7 w\\n10.0.0.9 w\\n'\n")
+    (tmp_path / "vllm").write_text("#!/bin/sh\necho \"$@\"\n")
+    for stand_in in ("getent", "vllm"):
+        (tmp_path / stand_in).chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "PIPELINE_PARALLEL_SIZE": "4", "TENSOR_PARALLEL_SIZE": "1",
+           "WORKER_SVC": "my-vllm-predictor-worker", "HEAD_SVC": "my-vllm-predictor", "POD_NAMESPACE": "ns",
+           "POD_IP": pod_ip, "MASTER_PORT": "29500"}
+    result = subprocess.run(["bash", "-c", worker["command"][2]], env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert f"--node-rank={rank} " in result.stdout
+    assert "--master-addr=my-vllm-predictor.ns.svc.cluster.local" in result.stdout

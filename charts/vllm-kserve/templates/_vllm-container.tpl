@@ -2,13 +2,15 @@
 The vLLM container, shared by every workload kind: command, arguments, env, port, mounts, probes
 and security context. Called with (dict "root" $ "role" ROLE), where ROLE is
   server  a single-node vLLM API server
-  head    the multi-node head, which starts Ray and then the API server
-  worker  a multi-node worker, which joins the head's Ray cluster
-and rendered as one list entry of a containers list.
+  head    the multi-node head, which serves the API for all the pods
+  worker  a multi-node worker
+and rendered as one list entry of a containers list. The multi-node pods form one vLLM on the
+level's backend (its row's multiNode.backend): Ray, or vLLM's own multiprocessing (mp).
 */}}
 {{- define "vllm-kserve.vllmContainer" -}}
 {{- $root := .root -}}
 {{- $role := .role -}}
+{{- $backend := (include "vllm-kserve.platform" $root | fromYaml).multiNode.backend -}}
 - name: {{ ternary "worker-container" "kserve-container" (eq $role "worker") }}
   image: {{ include "vllm-kserve.image" $root | quote }}
   imagePullPolicy: {{ $root.Values.image.pullPolicy }}
@@ -26,7 +28,7 @@ and rendered as one list entry of a containers list.
     - bash
     - -c
     - |
-      {{- $root.Files.Get (printf "files/multinode-%s.sh" $role) | nindent 6 }}
+      {{- $root.Files.Get (printf "files/multinode-%s-%s.sh" $backend $role) | nindent 6 }}
   {{- if eq $role "head" }}
   args:
     - {{ include "vllm-kserve.servedModelNameArg" $root | quote }}
@@ -36,13 +38,18 @@ and rendered as one list entry of a containers list.
   env:
     {{- /* RAY_USE_TLS leads: odh-model-controller 2.22 issues the Ray certificates only to pods
     whose first container's first env entry it is */}}
-    {{- if ne $role "server" }}
+    {{- if and (ne $role "server") (eq $backend "ray") }}
     {{- include "vllm-kserve.rayEnv" $root | nindent 4 }}
     {{- end }}
     {{- include "vllm-kserve.cacheEnv" $root | nindent 4 }}
-    {{- if eq $role "head" }}
+    {{- if and (eq $role "head") (eq $backend "ray") }}
     - name: RAY_ADDRESS
       value: 127.0.0.1:6379
+    {{- end }}
+    {{- if and (ne $role "server") (eq $backend "mp") }}
+    {{- /* the port the head's vLLM waits for the workers on */}}
+    - name: MASTER_PORT
+      value: "29500"
     {{- end }}
     {{- if eq $role "worker" }}
     - name: POD_NAME
@@ -73,10 +80,12 @@ and rendered as one list entry of a containers list.
   {{- end }}
   volumeMounts:
     {{- include "vllm-kserve.volumeMounts" $root | nindent 4 }}
-  {{- if eq $role "server" }}
+  {{- if or (eq $role "server") (and (eq $role "head") (eq $backend "mp")) }}
   {{- include "vllm-kserve.probes" $root | nindent 2 }}
   {{- else if eq $role "head" }}
   {{- include "vllm-kserve.multiNodeHeadProbes" $root | nindent 2 }}
+  {{- else if eq $backend "mp" }}
+  {{- include "vllm-kserve.mpWorkerProbes" $root | nindent 2 }}
   {{- else }}
   {{- include "vllm-kserve.multiNodeWorkerProbes" $root | nindent 2 }}
   {{- end }}
@@ -147,7 +156,7 @@ would issue them, so TLS stays off.
 
 {{/*
 /dev/shm size: servingRuntime.shmSize, or 2Gi plus 2Gi per accelerator in the pod (NCCL's
-intra-node buffers), plus 8Gi in multi-node for Ray's object store, which lives in /dev/shm.
+intra-node buffers), plus 8Gi in multi-node on Ray for its object store, which lives in /dev/shm.
 */}}
 {{- define "vllm-kserve.shmSize" -}}
 {{- if .Values.servingRuntime.shmSize -}}
@@ -163,7 +172,8 @@ intra-node buffers), plus 8Gi in multi-node for Ray's object store, which lives 
 {{- $requests := $resources.requests | default dict -}}
 {{- $accelerators = max (int (get $limits $accelerator | default 0)) (int (get $requests $accelerator | default 0)) -}}
 {{- end -}}
-{{- $gi := add 2 (mul 2 $accelerators) (ternary 8 0 (eq (include "vllm-kserve.multiNode" .) "true")) -}}
+{{- $ray := and (eq (include "vllm-kserve.multiNode" .) "true") (eq (include "vllm-kserve.platform" . | fromYaml).multiNode.backend "ray") -}}
+{{- $gi := add 2 (mul 2 $accelerators) (ternary 8 0 $ray) -}}
 {{- printf "%dGi" $gi -}}
 {{- end -}}
 {{- end -}}
@@ -248,5 +258,21 @@ livenessProbe:
   {{- include "vllm-kserve.execProbe" $nodes | nindent 2 }}
   periodSeconds: 30
   timeoutSeconds: 15
+  failureThreshold: 5
+{{- end -}}
+
+
+{{/* Multi-node worker on the multiprocessing backend: healthy while the head's vLLM answers. */}}
+{{- define "vllm-kserve.mpWorkerProbes" -}}
+{{- $head := dict "root" . "scripts" (list "multinode-mp-head-health.sh") -}}
+startupProbe:
+  {{- include "vllm-kserve.execProbe" $head | nindent 2 }}
+  periodSeconds: 30
+  timeoutSeconds: 10
+  failureThreshold: {{ mul .Values.probes.startupMinutes 2 }}
+livenessProbe:
+  {{- include "vllm-kserve.execProbe" $head | nindent 2 }}
+  periodSeconds: 30
+  timeoutSeconds: 10
   failureThreshold: 5
 {{- end -}}

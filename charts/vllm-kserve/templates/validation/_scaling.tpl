@@ -48,9 +48,15 @@
 {{- if include "vllm-kserve.multiNode" . -}}
 {{- $errors = append $errors "scaling.rawDeployment.autoscaler=keda: a multi-node model cannot autoscale; use autoscaler=hpa (which multi-node ignores) or a single-node topology" -}}
 {{- end -}}
-{{- if not $raw.keda.serverAddress -}}
+{{- if and $raw.keda.triggerAuthentication $platform.keda (not $platform.keda.authenticationRef) -}}
+{{- $errors = append $errors (printf "scaling.rawDeployment.keda.triggerAuthentication=%s: %s (platform=%s) has no authenticationRef in spec.predictor.autoScaling, so the API server would drop it; authenticate at the Prometheus URL instead, or use platform=%s" $raw.keda.triggerAuthentication $platform.title $v.platform (include "vllm-kserve.levelsWith" (list . "keda.authenticationRef"))) -}}
+{{- end -}}
+{{- if not (or $raw.keda.serverAddress ($platform.keda | default dict).serverAddress) -}}
 {{- $errors = append $errors "scaling.rawDeployment.autoscaler=keda needs scaling.rawDeployment.keda.serverAddress, the Prometheus URL KEDA queries (on OpenShift: https://thanos-querier.openshift-monitoring.svc.cluster.local:9092)" -}}
 {{- end -}}
+{{- end -}}
+{{- if and (ne $raw.autoscaler "keda") (or $raw.keda.triggerAuthentication $raw.keda.authModes) -}}
+{{- $errors = append $errors "scaling.rawDeployment.keda.triggerAuthentication and authModes apply only with scaling.rawDeployment.autoscaler=keda: set it, or remove them" -}}
 {{- end -}}
 {{- $strategy := $raw.deploymentStrategy -}}
 {{- if and (eq $strategy.type "Recreate") $strategy.rollingUpdate -}}

@@ -9,7 +9,7 @@
 {{- $scheme := regexFind "^[a-z0-9+]+://" $uri | trimSuffix "://" -}}
 {{- $scaling := $v.scaling -}}
 {{- if include "vllm-kserve.serverless" . -}}
-{{- $errors = append $errors "servingTopology=multiNode needs deploymentMode=RawDeployment: KServe builds the Ray head and worker pods only for raw deployments (add --set deploymentMode=RawDeployment)" -}}
+{{- $errors = append $errors "servingTopology=multiNode needs deploymentMode=RawDeployment: KServe builds the head and worker pods only for raw deployments (add --set deploymentMode=RawDeployment)" -}}
 {{- end -}}
 {{- if eq $v.model.mode "s3" -}}
 {{- $errors = append $errors "servingTopology=multiNode cannot load a model from S3 (model.mode=s3): put the model in an OCI modelcar or a ReadWriteMany PVC and set model.mode=uri with model.uri=oci://... or pvc://..." -}}
@@ -20,7 +20,7 @@
 {{- $errors = append $errors (printf "model.uri %q: %s (platform=%s) serves multi-node models only from %s: set model.uri to such a location" $uri $platform.title $v.platform (join " or " $from)) -}}
 {{- end -}}
 {{- if or (ne (int $scaling.minReplicas) 1) (ne (int $scaling.maxReplicas) 1) -}}
-{{- $errors = append $errors (printf "scaling.minReplicas=%v and scaling.maxReplicas=%v: a multi-node model runs exactly one Ray head and cannot autoscale, so leave both at 1 (scale with multiNode.pipelineParallelSize instead)" $scaling.minReplicas $scaling.maxReplicas) -}}
+{{- $errors = append $errors (printf "scaling.minReplicas=%v and scaling.maxReplicas=%v: a multi-node model runs exactly one head pod and cannot autoscale, so leave both at 1 (scale with multiNode.pipelineParallelSize instead)" $scaling.minReplicas $scaling.maxReplicas) -}}
 {{- end -}}
 {{- if not (include "vllm-kserve.accelerator" .) -}}
 {{- $errors = append $errors "servingTopology=multiNode needs an accelerator: request one in resources (for example --set 'resources.limits.nvidia\\.com/gpu=1'); each pod then gets multiNode.tensorParallelSize of them" -}}
