@@ -346,3 +346,21 @@ def test_every_level_accepts_its_own_keda_and_mode_names(namespace, platform, mo
     isvc = client.get("inferenceservice", "my-vllm", ns)
     assert objects.predictor(isvc)["autoScaling"]["metrics"][0]["type"] == "External"
     assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == mode
+
+
+def test_serverless_is_refused_on_a_cluster_without_knative(namespace):
+    """On a live cluster that serves KServe but not Knative (an OpenShift AI 3.x cluster, here the
+    API server of a 3.x CRD set), a Serverless install is refused before anything is created, with
+    a message naming RawDeployment, which then installs."""
+    from tests.harness.controlplane import knative_levels
+
+    without_knative = next(lv for lv in TABLE.levels if schemas.crd_set_for(lv) not in knative_levels())
+    serverless = a_level_where(lambda row: row["openShiftAI"] and row["modes"]["serverless"]
+                               and row["keda"] and row["modes"]["default"] == "serverless")
+    client, ns = namespace(without_knative)
+    refused = client.install("my-vllm", ns, "--set", f"platform={serverless}", check=False)
+    assert refused.returncode and "needs Knative Serving" in refused.stderr, refused.stderr
+    assert "use deploymentMode=RawDeployment" in refused.stderr
+    assert client.get("inferenceservice", "my-vllm", ns) is None
+    client.install("my-vllm", ns, "--set", f"platform={serverless}", "--set", "deploymentMode=RawDeployment")
+    assert client.get("inferenceservice", "my-vllm", ns)

@@ -321,3 +321,22 @@ def test_the_0_15_crds_lack_the_keda_authentication_ref():
     schema = schemas.crd_set_schemas("kserve-0.15")["inferenceservice-serving-v1beta1.json"]
     external = schema["properties"]["spec"]["properties"]["predictor"]["properties"]["autoScaling"]["properties"]["metrics"]
     assert "authenticationRef" not in external["items"]["properties"]["external"]["properties"]
+
+
+KSERVE_SERVED = ["--api-versions", "serving.kserve.io/v1beta1/InferenceService"]
+KNATIVE_SERVED = ["--api-versions", "serving.knative.dev/v1/Service"]
+
+
+@pytest.mark.parametrize("level", levels_where(lambda row: row["modes"]["serverless"]))
+def test_serverless_is_refused_where_the_cluster_serves_no_knative(level):
+    """KServe stops a Serverless InferenceService on a cluster without Knative with the terminal
+    ServerlessModeRejected, after Helm has reported success. Where Helm knows the cluster's APIs
+    (install, upgrade, or --api-versions) and they include KServe's but not Knative's Service, the
+    chart refuses Serverless and names RawDeployment; offline `helm template` renders as before.
+    Source: red-hat-data-services/kserve@rhoai-2.25:pkg/controller/v1beta1/inferenceservice/controller.go:203-215."""
+    values = {"platform": level, "deploymentMode": "Serverless"}
+    refused = render_error(values, extra=KSERVE_SERVED)
+    assert "needs Knative Serving" in refused and "use deploymentMode=" in refused
+    assert objects.workload(render(values, extra=KSERVE_SERVED + KNATIVE_SERVED))
+    assert objects.workload(render(values))  # offline: no discovery, no check
+    assert objects.workload(render({**values, "deploymentMode": "RawDeployment"}, extra=KSERVE_SERVED))

@@ -250,12 +250,31 @@ def ensure_level(name: str) -> dict:
         return state
 
 
+# Knative Serving's own CRDs (services, configurations, revisions, routes, ...), as Knative installs them
+KNATIVE_CRDS = "config/core/300-resources"
+
+
+def knative_levels() -> set[str]:
+    """The API servers that stand for clusters with Knative Serving: those of the CRD sets that a
+    level offering Serverless is validated against. The others (OpenShift AI 3.x's) serve none, as
+    those clusters do, so the chart's discovery check has a cluster without Knative to refuse on."""
+    from . import schemas
+
+    return {schemas.crd_set_for(name) for name, row in schemas.TABLE.levels.items() if row["modes"]["serverless"]}
+
+
 def prepare_level(level: Level, state: dict) -> None:
     from schema.generate import KSERVE_CRDS  # the CRDs of the kinds the chart renders, in every set
 
-    kubectl("create", "-f", ",".join(str(level.crd_dir / f) for f in KSERVE_CRDS), context=level.name)
+    crds = [str(level.crd_dir / f) for f in KSERVE_CRDS]
+    if level.name in knative_levels():
+        crds += [str(p) for p in sorted((module_dir("knative.dev/serving") / KNATIVE_CRDS).glob("*.yaml"))]
+    kubectl("create", "-f", ",".join(crds), context=level.name)
     for crd in (f"{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in KSERVE_CRDS):
         wait_established(crd, level.name)
+    if level.name in knative_levels():
+        for kind in ("services", "configurations", "revisions", "routes"):
+            wait_established(f"{kind}.serving.knative.dev", level.name)
     # the ServiceAccount controller must be live before tests lean on it
     name = f"kube-controller-manager-{level.name}"
     processes.poll(lambda: api_get(level.name, "/api/v1/namespaces/default/serviceaccounts/default") is not None,

@@ -14,8 +14,6 @@ from . import controlplane, processes
 from .controlplane import PKI, STATE, kubectl, module_dir, wait_established
 
 MANAGER = "kserve-manager"  # its process, log and state entries
-# Knative Serving's own CRDs (services, configurations, revisions, routes, ...), as Knative installs them
-KNATIVE_CRDS = "config/core/300-resources"
 KEDA_SCALED_OBJECT_CRD = "config/crd/bases/keda.sh_scaledobjects.yaml"
 WEBHOOK_CONFIGURATION = "vllm-kserve-local-kserve"  # both configurations' name
 # the pod mutator only sees the pods of InferenceServices, as KServe's own install arranges
@@ -66,14 +64,11 @@ def webhook_configurations(port: int) -> dict:
 def install_dependencies(level: str) -> None:
     """The CRDs and configuration the controller reads before it reconciles anything."""
     kserve = module_dir("github.com/kserve/kserve") / "config"
-    # the controller also reads ClusterStorageContainers and, when deleting, TrainedModels
-    knative = sorted((module_dir("knative.dev/serving") / KNATIVE_CRDS).glob("*.yaml"))
-    kubectl("create", *[arg for crd in knative for arg in ("-f", str(crd))],
-            "-f", str(kserve / "crd" / "full" / "serving.kserve.io_clusterstoragecontainers.yaml"),
+    # Knative's CRDs come with the level (controlplane.prepare_level); the controller also reads
+    # ClusterStorageContainers and, when deleting, TrainedModels
+    kubectl("create", "-f", str(kserve / "crd" / "full" / "serving.kserve.io_clusterstoragecontainers.yaml"),
             "-f", str(kserve / "crd" / "full" / "serving.kserve.io_trainedmodels.yaml"),
             "-f", str(module_dir("github.com/kedacore/keda/v2") / KEDA_SCALED_OBJECT_CRD), context=level)
-    for kind in ("services", "configurations", "revisions", "routes"):
-        wait_established(f"{kind}.serving.knative.dev", level)
     wait_established("scaledobjects.keda.sh", level)
     wait_established("clusterstoragecontainers.serving.kserve.io", level)
     wait_established("trainedmodels.serving.kserve.io", level)
