@@ -22,8 +22,12 @@ def test_ci_scenario_renders_valid_objects(path):
 
 class TestInventoryAndNames:
     def test_default_install_creates_exactly_the_model_objects_and_the_test_pod(self):
-        assert render().kinds() == [("InferenceService", "my-vllm"), ("Pod", "my-vllm-test-endpoint"),
-                                    ("ServingRuntime", "my-vllm")]
+        # the ConfigMap is the one OpenShift writes the service CA into, for `helm test` and the NOTES
+        assert render().kinds() == [("ConfigMap", "my-vllm-service-ca"), ("InferenceService", "my-vllm"),
+                                    ("Pod", "my-vllm-test-endpoint"), ("ServingRuntime", "my-vllm")]
+        upstream_level = levels_where(upstream)[0]
+        assert render({"platform": upstream_level}).kinds() == [
+            ("InferenceService", "my-vllm"), ("Pod", "my-vllm-test-endpoint"), ("ServingRuntime", "my-vllm")]
 
     def test_objects_are_named_after_the_release(self):
         docs = render(release="granite")
@@ -271,7 +275,8 @@ class TestTestHook:
         assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
         [c] = pod["spec"]["containers"]
         assert "@sha256:" in c["image"]
-        assert objects.env_of(c) == {"URL": "http://my-vllm-predictor.default.svc.cluster.local", "MODEL": "my-vllm"}
+        assert objects.env_of(c) == {"URL": "https://my-vllm.default.svc.cluster.local", "MODEL": "my-vllm",
+                                     "CA_FILE": "/etc/service-ca/service-ca.crt"}
         assert pod["spec"]["automountServiceAccountToken"] is False
 
     def test_hook_runs_as_a_non_root_uid_where_no_platform_assigns_one(self):

@@ -15,7 +15,7 @@ import pytest
 
 from tests.harness import objects, schemas
 from tests.harness.broken import broken_copy
-from tests.harness.hook import answering, run_hook_script
+from tests.harness.hook import answering, run_hook_script, tls_folder
 from tests.harness.render import notes, render, render_error
 from tests.harness.scenarios import TABLE, deep_merge, levels_where
 
@@ -340,3 +340,77 @@ def test_serverless_is_refused_where_the_cluster_serves_no_knative(level):
     assert objects.workload(render(values, extra=KSERVE_SERVED + KNATIVE_SERVED))
     assert objects.workload(render(values))  # offline: no discovery, no check
     assert objects.workload(render({**values, "deploymentMode": "RawDeployment"}, extra=KSERVE_SERVED))
+
+
+def test_openshift_ai_2_25_lets_the_inference_service_choose_kube_rbac_proxy():
+    """OpenShift AI 2.25 guards an authenticated RawDeployment with oauth-proxy unless the
+    InferenceService annotation security.opendatahub.io/auth-proxy-type says kube-rbac-proxy, which
+    answers a request without a token with 401 (403 when the identity may not `get` the
+    InferenceService) and listens on 8443 too. endpoint.auth.proxy writes that annotation, and
+    `helm test` then expects kube-rbac-proxy's answers; 2.22 to 2.24 have no such choice.
+    Sources: red-hat-data-services/kserve@rhoai-2.25:pkg/constants/constants.go:518-526 and
+    pkg/controller/v1beta1/inferenceservice/reconcilers/deployment/deployment_reconciler.go:18-19
+    (commit 76585dc13)."""
+    selector = row("rhoai-2.25")["authProxySelector"]
+    assert selector == {"annotation": "security.opendatahub.io/auth-proxy-type", "proxies": ["oauth-proxy", "kube-rbac-proxy"]}
+    auth = {"platform": "rhoai-2.25", "deploymentMode": "RawDeployment", "endpoint": {"auth": {"enabled": True}}}
+    for proxy, statuses in (("", "302"), ("oauth-proxy", "302"), ("kube-rbac-proxy", "401 403")):
+        docs = render(deep_merge(auth, {"endpoint": {"auth": {"proxy": proxy}}}))
+        annotations = objects.workload(docs)["metadata"]["annotations"]
+        assert annotations[selector["annotation"]] == (proxy or "oauth-proxy")
+        assert objects.env_of(docs.get("Pod")["spec"]["containers"][0])["REFUSAL_STATUSES"] == statuses
+    for level in ("rhoai-2.22", "rhoai-2.23", "rhoai-2.24"):
+        assert row(level)["authProxySelector"] is None
+        refused = render_error(deep_merge(auth, {"platform": level, "endpoint": {"auth": {"proxy": "kube-rbac-proxy"}}}))
+        assert "runs only oauth-proxy" in refused
+
+
+@pytest.mark.parametrize("level", ["rhoai-3.3", "rhoai-3.4", "rhoai-3.5"])
+def test_openshift_ai_3_3_and_later_keep_an_upgraded_models_oauth_proxy_unless_told(level):
+    """From 3.3 KServe keeps the oauth-proxy container of an InferenceService made on 2.x unless the
+    annotation security.opendatahub.io/auth-proxy-type is kube-rbac-proxy; new ones always get
+    kube-rbac-proxy. The chart writes kube-rbac-proxy, so an upgraded release is guarded the way its
+    NOTES and `helm test` expect, and refuses to ask for oauth-proxy there.
+    Source: red-hat-data-services/kserve@rhoai-3.3:
+    pkg/controller/v1beta1/inferenceservice/reconcilers/deployment/deployment_reconciler.go:126-198."""
+    auth = {"platform": level, "endpoint": {"auth": {"enabled": True}}}
+    annotations = objects.workload(render(auth))["metadata"]["annotations"]
+    assert annotations["security.opendatahub.io/auth-proxy-type"] == "kube-rbac-proxy"
+    assert "runs kube-rbac-proxy for new InferenceServices" in render_error(
+        deep_merge(auth, {"endpoint": {"auth": {"proxy": "oauth-proxy"}}}))
+
+
+@pytest.mark.parametrize("level", levels_where(lambda row: row["openShiftAI"] and row["modes"]["serverless"]))
+def test_helm_test_calls_a_serverless_model_at_its_address_outside_the_mesh(level):
+    """On OpenShift AI the predictor's own name resolves to Knative's local gateway, which accepts
+    only mesh mTLS (ISTIO_MUTUAL); a pod without a sidecar reaches the model at the
+    InferenceService's address, https://<isvc>.<ns>.svc.cluster.local, served by kserve-local-gateway
+    with a certificate of the cluster's service CA. `helm test` calls that address and verifies it
+    with the service CA that OpenShift writes into the release's inject-cabundle ConfigMap.
+    Sources: red-hat-data-services/kserve@rhoai-2.22:
+    pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go:124-128;
+    red-hat-data-services/rhods-operator@rhoai-2.22:internal/controller/components/kserve/resources/
+    servicemesh/routing/istio-local-gateway.yaml, istio-kserve-local-gateway.tmpl.yaml."""
+    docs = render({"platform": level})
+    pod = docs.get("Pod")
+    env = objects.env_of(pod["spec"]["containers"][0])
+    assert env["URL"] == "https://my-vllm.default.svc.cluster.local"
+    assert env["CA_FILE"] == "/etc/service-ca/service-ca.crt"
+    [volume] = pod["spec"]["volumes"]
+    service_ca = docs.get("ConfigMap", volume["configMap"]["name"])
+    assert service_ca["metadata"]["annotations"] == {"service.beta.openshift.io/inject-cabundle": "true"}
+
+
+def test_the_hook_verifies_tls_with_the_service_ca_and_never_skips_it(tmp_path):
+    """`helm test` trusts the service CA it is given and nothing else: against an HTTPS proxy whose
+    certificate that CA signed it passes, and with any other CA it fails (no --insecure)."""
+    (tmp_path / "proxy").mkdir()
+    (tmp_path / "other").mkdir()
+    tls, other = tls_folder(tmp_path / "proxy"), tls_folder(tmp_path / "other")
+    level = levels_where(lambda row: row["authProxy"] == "kube-rbac-proxy")[0]
+    docs = render({"platform": level, "endpoint": {"auth": {"enabled": True}}})
+    with answering(401, tls=tls) as url:
+        trusted = run_hook_script(docs, url, ca_file=tls / "ca.crt")
+        untrusted = run_hook_script(docs, url, ca_file=other / "ca.crt")
+    assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+    assert untrusted.returncode != 0 and "HTTP 000" in untrusted.stdout

@@ -9,6 +9,7 @@ import functools
 import http.server
 import os
 import shutil
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -24,13 +25,20 @@ from .processes import answers, free_port, poll, start, stop_pids, tail
 
 
 @contextlib.contextmanager
-def http_server(handler):
-    """An HTTP server on 127.0.0.1 with this request handler, in a thread; yields its base URL."""
+def http_server(handler, tls: Path | None = None):
+    """An HTTP server on 127.0.0.1 with this request handler, in a thread; yields its base URL.
+    With `tls`, a folder holding server.crt and server.key, it speaks HTTPS."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    scheme = "http"
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(tls / "server.crt"), str(tls / "server.key"))
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

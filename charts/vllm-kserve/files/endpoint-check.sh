@@ -1,10 +1,15 @@
 # `helm test`: the endpoint lists the served model and answers a chat completion, streamed and not.
 # URL, MODEL and (when auth is on) TOKEN_FILE or REFUSAL_STATUSES come from the pod's environment. URL may list several
-# addresses: the first that accepts a connection is used.
+# addresses: the first that accepts a connection is used. TLS is always verified: with CA_FILE, the
+# cluster's service CA, where the platform's endpoints carry service-CA certificates.
 set -eu
-ca=/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt
-tls="--insecure"
-[ -f "$ca" ] && tls="--cacert $ca"
+tls=""
+if [ -n "${CA_FILE:-}" ]; then
+  # OpenShift writes the CA into the mounted ConfigMap shortly after the release creates it
+  waited=0
+  until [ -s "$CA_FILE" ] || [ "$waited" -ge 60 ]; do sleep 2; waited=$((waited + 2)); done
+  if [ -s "$CA_FILE" ]; then tls="--cacert $CA_FILE"; fi
+fi
 auth=""
 [ -n "${TOKEN_FILE:-}" ] && auth="Authorization: Bearer $(cat "$TOKEN_FILE")"
 body=/tmp/body

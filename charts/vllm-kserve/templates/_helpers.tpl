@@ -355,7 +355,21 @@ kube-rbac-proxy answers 401 (no identity) or 403 (not allowed).
 */}}
 {{- define "vllm-kserve.authRefusalStatuses" -}}
 {{- $statuses := dict "oauth-proxy" "302" "kube-rbac-proxy" "401 403" -}}
-{{- get $statuses (toString (include "vllm-kserve.platform" . | fromYaml).authProxy) -}}
+{{- get $statuses (include "vllm-kserve.authProxy" .) -}}
+{{- end -}}
+
+{{/* The proxy that guards the endpoint: endpoint.auth.proxy where the level lets it be chosen, else the level's. */}}
+{{- define "vllm-kserve.authProxy" -}}
+{{- default (toString (include "vllm-kserve.platform" . | fromYaml).authProxy) .Values.endpoint.auth.proxy -}}
+{{- end -}}
+
+{{/*
+The service CA bundle OpenShift writes into a ConfigMap annotated inject-cabundle (key
+service-ca.crt): what clients inside the cluster verify the platform's TLS endpoints with (the auth
+proxies' serving certificates, the Serverless local gateway's). OpenShift AI only.
+*/}}
+{{- define "vllm-kserve.serviceCAName" -}}
+{{- include "vllm-kserve.dnsLabel" (printf "%s-service-ca" (include "vllm-kserve.workloadName" .)) -}}
 {{- end -}}
 
 {{- define "vllm-kserve.testImage" -}}
@@ -365,7 +379,7 @@ kube-rbac-proxy answers 401 (no identity) or 403 (not allowed).
 {{- end -}}
 
 {{/*
-Where `helm test` calls the model: test.url, or the predictor's in-cluster address (OpenShift AI's
+Where `helm test` calls the model: test.url, or the model's in-cluster address (OpenShift AI's
 auth proxy listens on 8443 with TLS in RawDeployment mode). A space-separated list means "the first
 that accepts a connection".
 */}}
@@ -374,7 +388,12 @@ that accepts a connection".
 {{- .Values.test.url -}}
 {{- else -}}
 {{- $host := include "vllm-kserve.predictorHost" . -}}
-{{- if include "vllm-kserve.serverless" . -}}
+{{- if and (include "vllm-kserve.serverless" .) (include "vllm-kserve.openShiftAI" .) -}}
+{{- /* the predictor's own name reaches Knative's mesh-only gateway (ISTIO_MUTUAL), which a pod
+without a sidecar cannot talk to; clients outside the mesh use the InferenceService's address,
+kserve-local-gateway with a service-CA certificate */ -}}
+https://{{ include "vllm-kserve.workloadName" . }}.{{ .Release.Namespace }}.svc.cluster.local
+{{- else if include "vllm-kserve.serverless" . -}}
 http://{{ $host }}
 {{- else if .Values.endpoint.auth.enabled -}}
 https://{{ $host }}:8443
