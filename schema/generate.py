@@ -155,13 +155,20 @@ def standalone_kind_schema(version: str, api_version: str, kind: str) -> dict:
 
 # --- KServe ---------------------------------------------------------------------------------------
 
-def kserve_tool_version() -> str:
-    """The KServe version tools/kserve builds the controller from (one of KSERVE_CRD_VERSIONS)."""
-    for line in (KSERVE_TOOLS / "go.mod").read_text().splitlines():
+def kserve_tool_version(tool: Path = KSERVE_TOOLS) -> str:
+    """The KServe version a tools/kserve* module builds the controller from (one of
+    KSERVE_CRD_VERSIONS); tools/kserve, the first one, by default."""
+    for line in (tool / "go.mod").read_text().splitlines():
         match = re.match(r"^(?:require\s+)?\s*github\.com/kserve/kserve\s+(v\S+)", line.strip())
         if match:
             return match[1]
-    raise SystemExit("tools/kserve/go.mod does not require github.com/kserve/kserve")
+    raise SystemExit(f"{tool.relative_to(ROOT)}/go.mod does not require github.com/kserve/kserve")
+
+
+def kserve_tools() -> list[Path]:
+    """The KServe controller modules: tools/kserve, then tools/kserve-<version> in version order."""
+    others = sorted(KSERVE_TOOLS.parent.glob("kserve-*"), key=lambda p: [int(n) for n in p.name[7:].split(".")])
+    return [KSERVE_TOOLS, *others]
 
 
 def kserve_module_dir(version: str) -> Path:

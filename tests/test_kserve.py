@@ -1,9 +1,11 @@
-"""KServe in the loop: its own controller (v0.15.2) and admission webhooks, running against the
-local control plane, reconcile what the chart renders into Deployments, HPAs and Knative Services.
+"""KServe in the loop: its own controllers (v0.15.2, v0.17.0 and v0.20.0) and admission webhooks,
+running against the local control plane, reconcile what the chart renders into Deployments, HPAs,
+multi-node head and worker sets, KEDA ScaledObjects and Knative Services.
 
-The KServe controller serves the upstream level it is built at (scenarios.UPSTREAM), so every ci/
-scenario is installed there rendered for that level (authentication, an OpenShift AI feature,
-switched off).
+Each controller serves the upstream level it is built at (scenarios.controller_levels()), so every
+ci/ scenario the chart accepts there is installed there, rendered for that level (authentication, an
+OpenShift AI feature, switched off). The 0.17 and 0.20 controllers stand in for OpenShift AI 3.4 and
+3.5, whose InferenceService CRDs are upstream's byte for byte.
 """
 
 import json
@@ -16,13 +18,33 @@ import yaml
 from tests.harness import cluster, objects
 from tests.harness.kube import is_subset
 from tests.harness.render import notes, render, render_error
-from tests.harness.scenarios import CI_VALUES, UPSTREAM, accepted_upstream, deep_merge, upstream_values
+from tests.harness.scenarios import (
+    CI_VALUES,
+    TABLE,
+    UPSTREAM,
+    accepted_upstream,
+    controller_levels,
+    deep_merge,
+    upstream_values,
+)
+
+LEVELS = controller_levels()
 
 pytestmark = pytest.mark.cluster
 
+class InLoop(tuple):
+    """(client, namespace factory) of a level a KServe controller reconciles, and that level."""
+
+    level: str
+
+
 @pytest.fixture
-def upstream(kube, kserve_controller):
-    client = kube(UPSTREAM["platform"])
+def upstream(kube, kserve_controller, request):
+    """The API server of a controller's upstream level (the first controller's unless the test
+    parametrizes it indirectly), with that controller running, and fresh namespaces there."""
+    level = getattr(request, "param", UPSTREAM["platform"])
+    cluster.ensure_kserve(TABLE.crd_set_of(level))
+    client = kube(level)
     made = []
 
     def namespace(prefix, labels=None):
@@ -32,7 +54,9 @@ def upstream(kube, kserve_controller):
             client.kubectl("label", "namespace", name, f"{key}={value}")
         return name
 
-    yield client, namespace
+    loop = InLoop((client, namespace))
+    loop.level = level
+    yield loop
     for name in made:
         client.delete_namespace(name)
 
@@ -59,7 +83,7 @@ def install_scenario(upstream, path):
     (client, namespace, values, rendered documents, InferenceService name, predictor)."""
     client, namespace = upstream
     ns = namespace(path.name[:20], {"pod-security.kubernetes.io/warn": "restricted"})
-    values = upstream_values(path)
+    values = upstream_values(path, upstream.level)
     docs = install(client, ns, values)
     isvc = objects.workload(docs)
     return client, ns, values, docs, isvc["metadata"]["name"], objects.predictor(isvc)
@@ -83,22 +107,28 @@ def expected_args(docs, isvc_name):
     return [a.replace("{{.Name}}", isvc_name) for a in runtime["args"]] + model.get("args", [])
 
 
-RAW_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p)
-                 and yaml.safe_load(p.read_text()).get("deploymentMode") == "RawDeployment"
-                 and yaml.safe_load(p.read_text()).get("servingTopology") != "multiNode"]
-MULTI_SCENARIOS = [p for p in CI_VALUES
-                   if accepted_upstream(p) and yaml.safe_load(p.read_text()).get("servingTopology") == "multiNode"]
-SERVERLESS_SCENARIOS = [p for p in CI_VALUES if accepted_upstream(p)
-                        and yaml.safe_load(p.read_text()).get("deploymentMode", "Serverless") == "Serverless"]
-REFUSED_UPSTREAM = [p for p in CI_VALUES if not accepted_upstream(p)]
+def scenario_kind(path) -> str:
+    values = yaml.safe_load(path.read_text())
+    if values.get("servingTopology") == "multiNode":
+        return "multi"
+    if values.get("deploymentMode") not in ("RawDeployment", "Standard"):
+        return "serverless"
+    return "keda" if values.get("scaling", {}).get("rawDeployment", {}).get("autoscaler") == "keda" else "raw"
 
 
-def test_every_scenario_has_a_place_in_the_loop():
-    assert RAW_SCENARIOS and MULTI_SCENARIOS and SERVERLESS_SCENARIOS
-    assert set(RAW_SCENARIOS + MULTI_SCENARIOS + SERVERLESS_SCENARIOS + REFUSED_UPSTREAM) == set(CI_VALUES)
+# (level, scenario) for every ci/ scenario the chart accepts at each controller's level
+CASES = {kind: [pytest.param(level, p, id=f"{level}-{p.name}") for level in LEVELS for p in CI_VALUES
+                if accepted_upstream(p, level) and scenario_kind(p) == kind] for kind in ("raw", "multi", "serverless", "keda")}
 
 
-@pytest.mark.parametrize("path", RAW_SCENARIOS, ids=lambda p: p.name)
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_scenario_has_a_place_in_the_loop(level):
+    placed = {p for cases in CASES.values() for case in cases if case.values[0] == level for p in case.values[1:]}
+    assert {scenario_kind(p) for p in placed} == {"raw", "multi", "serverless", "keda"}
+    assert placed | {p for p in CI_VALUES if not accepted_upstream(p, level)} == set(CI_VALUES)
+
+
+@pytest.mark.parametrize("upstream, path", CASES["raw"], indirect=["upstream"])
 def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, path):
     client, ns, values, docs, name, predictor = install_scenario(upstream, path)
     deployment = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the predictor Deployment")
@@ -146,7 +176,7 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
         assert_restricted(client, ns, loosened)
 
 
-@pytest.mark.parametrize("path", MULTI_SCENARIOS, ids=lambda p: p.name)
+@pytest.mark.parametrize("upstream, path", CASES["multi"], indirect=["upstream"])
 def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstream, path):
     client, ns, values, _, name, _ = install_scenario(upstream, path)
     pp, tp = values["multiNode"]["pipelineParallelSize"], values["multiNode"]["tensorParallelSize"]
@@ -177,7 +207,7 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
     assert worker["spec"]["template"]["metadata"]["labels"].get(key) != value
 
 
-@pytest.mark.parametrize("path", SERVERLESS_SCENARIOS, ids=lambda p: p.name)
+@pytest.mark.parametrize("upstream, path", CASES["serverless"], indirect=["upstream"])
 def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstream, path):
     client, ns, _, docs, name, predictor = install_scenario(upstream, path)
     ksvc = wait_for(lambda: client.get("services.serving.knative.dev", f"{name}-predictor", ns), "the Knative Service")
@@ -196,27 +226,24 @@ def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstrea
     assert_restricted(client, ns, template["spec"])
 
 
-def test_keda_autoscaling_becomes_a_scaled_object_instead_of_an_hpa(upstream):
+@pytest.mark.parametrize("upstream, path", CASES["keda"], indirect=["upstream"])
+def test_keda_autoscaling_becomes_a_scaled_object_instead_of_an_hpa(upstream, path):
     """scaling.rawDeployment.autoscaler=keda: KServe writes a KEDA ScaledObject on the chart's
     Prometheus query, threshold and replica range, and no HorizontalPodAutoscaler."""
-    client, namespace = upstream
-    ns = namespace("keda")
-    values = deep_merge(UPSTREAM, {"deploymentMode": "RawDeployment", "model": {"uri": "pvc://models/granite"},
-                                   "scaling": {"minReplicas": 1, "maxReplicas": 4, "rawDeployment": {
-                                       "autoscaler": "keda", "keda": {"serverAddress": "http://prometheus.monitoring:9090",
-                                                                      "threshold": "6"}}}})
-    docs = install(client, ns, values)
-    [metric] = objects.predictor(docs)["autoScaling"]["metrics"]
-    scaled = wait_for(lambda: client.get("scaledobjects.keda.sh", "my-vllm-predictor", ns), "the KEDA ScaledObject")
-    assert scaled["spec"]["scaleTargetRef"]["name"] == "my-vllm-predictor"
-    assert (scaled["spec"]["minReplicaCount"], scaled["spec"]["maxReplicaCount"]) == (1, 4)
+    client, ns, values, _, name, predictor = install_scenario(upstream, path)
+    keda = values["scaling"]["rawDeployment"]["keda"]
+    [metric] = predictor["autoScaling"]["metrics"]
+    scaled = wait_for(lambda: client.get("scaledobjects.keda.sh", f"{name}-predictor", ns), "the KEDA ScaledObject")
+    assert scaled["spec"]["scaleTargetRef"]["name"] == f"{name}-predictor"
+    assert (scaled["spec"]["minReplicaCount"], scaled["spec"]["maxReplicaCount"]) == (
+        values["scaling"]["minReplicas"], values["scaling"]["maxReplicas"])
     [trigger] = scaled["spec"]["triggers"]
     assert trigger["type"] == "prometheus"
-    assert trigger["metadata"]["serverAddress"] == "http://prometheus.monitoring:9090"
+    assert trigger["metadata"]["serverAddress"] == keda["serverAddress"]
     assert trigger["metadata"]["query"] == metric["external"]["metric"]["query"]
-    assert f'vllm:num_requests_waiting{{namespace="{ns}",model_name="my-vllm"}}' in trigger["metadata"]["query"]
-    assert float(trigger["metadata"]["threshold"]) == 6
-    assert client.get("horizontalpodautoscaler", "my-vllm-predictor", ns) is None
+    assert f'vllm:num_requests_waiting{{namespace="{ns}",model_name="{name}"}}' in trigger["metadata"]["query"]
+    assert float(trigger["metadata"]["threshold"]) == float(keda["threshold"])
+    assert client.get("horizontalpodautoscaler", f"{name}-predictor", ns) is None
 
 
 REFUSED_BY_BOTH = [
@@ -259,6 +286,7 @@ def test_kserve_webhook_refuses_what_the_chart_refuses(upstream, case_id, valid,
     assert refused.returncode != 0 and "denied the request" in refused.stderr and reason in refused.stderr, refused.stderr
 
 
+@pytest.mark.parametrize("upstream", LEVELS, indirect=True)
 def test_webhooks_really_run_on_create(upstream):
     """KServe's defaulter rewrites what it admits, and its validator refuses what the CRD lets through."""
     client, namespace = upstream
@@ -274,8 +302,10 @@ def test_webhooks_really_run_on_create(upstream):
     assert "[bogus] is not a supported autoscaler class type" in refused.stderr
 
 
-def test_the_kserve_manager_listens_on_loopback_only(kserve_controller):
-    addresses = cluster.listening_addresses([kserve_controller["pids"]["kserve-manager"]])
+@pytest.mark.parametrize("upstream", LEVELS, indirect=True)
+def test_the_kserve_manager_listens_on_loopback_only(upstream):
+    binary = cluster.controller_for(TABLE.crd_set_of(upstream.level)).binary
+    addresses = cluster.listening_addresses([cluster.read_state()["pids"][binary]])
     assert addresses and all(a.startswith("127.0.0.1:") for a in addresses), addresses
 
 
@@ -354,3 +384,56 @@ def test_knative_serving_crds_stand_beside_kserve(upstream):
     names = client.kubectl("get", "crd", "-o", "name").stdout.split()
     for kind in ("services", "configurations", "revisions", "routes"):
         assert f"customresourcedefinition.apiextensions.k8s.io/{kind}.serving.knative.dev" in names, kind
+
+
+# KServe forms multi-node pods for vLLM's multiprocessing backend from v0.18.0 (the runtime's
+# multinode/executor-backend annotation, kserve/kserve@v0.18.0:pkg/constants/constants.go:692).
+MP_SINCE = (0, 18)
+
+
+def loop_level_of(level: str) -> str | None:
+    """The controller level that stands in for `level`: the one on its CRD set, or on the set its
+    reference CRDs stand on (OpenShift AI 3.5's, byte-identical to upstream 0.20's)."""
+    crd_set = TABLE.crd_set_of(level)
+    module_set = crd_set if "module" in TABLE.crd_sets[crd_set] else TABLE.crd_sets[crd_set].get("standIn")
+    return next((loop for loop in LEVELS if TABLE.crd_set_of(loop) == module_set), None)
+
+
+def kserve_version(loop: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in TABLE.crd_sets[TABLE.crd_set_of(loop)]["module"][1:].split(".")[:2])
+
+
+MP_LOOP = [pytest.param(loop_level_of(level), level, id=f"{level}-on-{loop_level_of(level)}") for level in TABLE.levels
+           if TABLE.row(level)["multiNode"]["backend"] == "mp" and loop_level_of(level)
+           and kserve_version(loop_level_of(level)) >= MP_SINCE]
+
+
+def test_an_mp_level_has_a_controller_in_the_loop():
+    assert MP_LOOP
+
+
+@pytest.mark.parametrize("upstream, level", MP_LOOP, indirect=["upstream"])
+def test_multi_node_on_the_multiprocessing_backend_becomes_pipeline_parallel_pods(upstream, level):
+    """An OpenShift AI level on vLLM's multiprocessing backend, installed on the upstream KServe it
+    stands on: KServe makes one head and pipelineParallelSize-1 workers with tensorParallelSize GPUs
+    each, gives them the head and worker Service names the chart's scripts use, and no Ray."""
+    client, namespace = upstream
+    ns = namespace("mp")
+    values = {"platform": level, "servingTopology": "multiNode", "model": {"uri": "pvc://models/granite"},
+              "multiNode": {"pipelineParallelSize": 3, "tensorParallelSize": 2}}
+    docs = install(client, ns, values)
+    assert objects.runtime(docs)["spec"]["annotations"]["multinode/executor-backend"] == "mp"
+    head = wait_for(lambda: client.get("deployment", "my-vllm-predictor", ns), "the head Deployment")
+    worker = wait_for(lambda: client.get("deployment", "my-vllm-predictor-worker", ns), "the worker Deployment")
+    assert (head["spec"]["replicas"], worker["spec"]["replicas"]) == (1, 2)
+    for deployment, container in ((head, "kserve-container"), (worker, "worker-container")):
+        c = objects.container(deployment["spec"]["template"]["spec"], container, kind="containers")
+        assert {k: v for k, v in c["resources"]["limits"].items() if k not in ("cpu", "memory")} == {"nvidia.com/gpu": "2"}
+        env = objects.env_of(c)
+        assert (env["PIPELINE_PARALLEL_SIZE"], env["TENSOR_PARALLEL_SIZE"]) == ("3", "2")
+        assert "RAY_USE_TLS" not in env and "RAY_ADDRESS" not in env  # KServe's own RAY_NODE_COUNT may stay
+        assert_restricted(client, ns, deployment["spec"]["template"]["spec"])
+    worker_env = objects.env_of(objects.container(worker["spec"]["template"]["spec"], "worker-container", kind="containers"))
+    assert worker_env["HEAD_SVC"] and worker_env["WORKER_SVC"]  # what the worker script joins and ranks by
+    head_env = objects.env_of(objects.container(head["spec"]["template"]["spec"], "kserve-container", kind="containers"))
+    assert head_env["MODEL_DIR"] == "/mnt/models"

@@ -23,10 +23,10 @@ import sys
 # The command line, and the names test modules take from here; the work is done in controlplane
 # (lifecycle, state, kubeconfig), kserve_controller, pki and processes.
 from .controlplane import KUBECONFIG, ClusterError, down, ensure_level, read_state, running, status, tail, up
-from .kserve_controller import ensure_kserve
+from .kserve_controller import controller_for, ensure_kserve
 from .processes import listening_addresses
 
-__all__ = ["KUBECONFIG", "ClusterError", "down", "ensure_kserve", "ensure_level", "listening_addresses", "main",
+__all__ = ["KUBECONFIG", "ClusterError", "controller_for", "down", "ensure_kserve", "ensure_level", "listening_addresses", "main",
            "read_state", "running", "status", "tail", "up"]
 
 

@@ -34,7 +34,9 @@ KUBECONFIG = STATE / "kubeconfig"
 STATE_FILE = STATE / "cluster.json"
 LOCK_FILE = STATE.parent / f"{STATE.name}.lock"
 KSERVE_TOOLS = ROOT / "tools" / "kserve"
-BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "kserve-manager"]
+# the tools/build group whose binaries the control plane runs (etcd, the Kubernetes servers, kubectl
+# and every KServe controller)
+BINARY_GROUP = "cluster"
 KUBERNETES_VERSION = "v1.36.3"
 # Controllers that matter without nodes: tokens for legacy token Secrets, the default
 # ServiceAccount and CA bundle of each namespace, garbage collection, namespace deletion,
@@ -136,7 +138,9 @@ def locked_state(require_running: bool = False) -> Iterator[dict]:
 # --- lifecycle ------------------------------------------------------------------------------------
 
 def check_binaries() -> None:
-    missing = [b for b in BINARIES if not (BIN / b).is_file()]
+    names = subprocess.run([str(ROOT / "tools" / "build"), "--list", BINARY_GROUP], capture_output=True, text=True,
+                           check=True).stdout.split()
+    missing = [b for b in names if not (BIN / b).is_file()]
     if missing:
         raise ClusterError(f"missing {', '.join('bin/' + m for m in missing)}: run `make tools` first")
     try:

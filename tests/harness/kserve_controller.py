@@ -1,27 +1,57 @@
-"""KServe's own controller (built from the KServe version tools/kserve pins) and its admission
-webhooks, added to the running control plane on the API server of the CRD set generated from that
-same version, with the CRDs and configuration it reads (Knative Serving's and KEDA's CRDs among
-them, though no Knative or KEDA controller runs)."""
+"""KServe's own controllers and admission webhooks, one per KServe module under tools/ (tools/kserve
+builds v0.15.2, tools/kserve-<version> the later ones), each added to the running control plane on
+the API server of the CRD set generated from its own version, with the CRDs and configuration it
+reads (Knative Serving's and KEDA's CRDs among them, though no Knative or KEDA controller runs)."""
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import time
+from dataclasses import dataclass
 
 from . import controlplane, processes
 from .controlplane import PKI, STATE, kubectl, module_dir, wait_established
 
-MANAGER = "kserve-manager"  # its process, log and state entries
+MANAGER = "kserve-manager"  # the first controller's process, log and state entries
 KEDA_SCALED_OBJECT_CRD = "config/crd/bases/keda.sh_scaledobjects.yaml"
 WEBHOOK_CONFIGURATION = "vllm-kserve-local-kserve"  # both configurations' name
 # the pod mutator only sees the pods of InferenceServices, as KServe's own install arranges
 KSERVE_PODS = {"matchExpressions": [{"key": "serving.kserve.io/inferenceservice", "operator": "Exists"}]}
 
 
+@dataclass(frozen=True)
+class Controller:
+    """One KServe controller: the tools/ module it is built from, its binary (also its process and
+    state name), the KServe version, and the CRD set (control-plane level) it reconciles."""
+
+    binary: str
+    version: str
+    level: str
+
+
+@functools.cache
+def controllers() -> list[Controller]:
+    from schema.generate import kserve_tool_version, kserve_tools
+
+    from . import schemas  # the table needs PyYAML; `down` and `status` run without it
+
+    found = []
+    for tool in kserve_tools():
+        version = kserve_tool_version(tool)
+        level = next(name for name, spec in schemas.TABLE.crd_sets.items() if spec.get("module") == version)
+        found.append(Controller(MANAGER + tool.name.removeprefix("kserve"), version, level))
+    return found
+
+
+def controller_for(level: str) -> Controller:
+    return next(c for c in controllers() if c.level == level)
+
+
 def controller_level() -> str:
-    """The CRD set (and control-plane level) KServe's controller reconciles."""
+    """The CRD set (and control-plane level) the first KServe controller reconciles."""
     from . import schemas  # the table needs PyYAML; `down` and `status` run without it
 
     return schemas.controller_crd_set()
@@ -61,17 +91,21 @@ def webhook_configurations(port: int) -> dict:
     ]}
 
 
-def install_dependencies(level: str) -> None:
-    """The CRDs and configuration the controller reads before it reconciles anything."""
-    kserve = module_dir("github.com/kserve/kserve") / "config"
+def install_dependencies(controller: Controller) -> None:
+    """The CRDs and configuration the controller reads before it reconciles anything, from its own
+    KServe version."""
+    level = controller.level
+    kserve = module_dir(f"github.com/kserve/kserve@{controller.version}") / "config"
     # Knative's CRDs come with the level (controlplane.prepare_level); the controller also reads
-    # ClusterStorageContainers and, when deleting, TrainedModels
-    kubectl("create", "-f", str(kserve / "crd" / "full" / "serving.kserve.io_clusterstoragecontainers.yaml"),
-            "-f", str(kserve / "crd" / "full" / "serving.kserve.io_trainedmodels.yaml"),
+    # ClusterStorageContainers, watches ClusterServingRuntimes (0.17) and, when deleting, TrainedModels
+    crds = ["clusterstoragecontainers", "clusterservingruntimes", "trainedmodels"]
+    # each in config/crd/full or, from 0.17, a folder of its own there
+    files = [next((kserve / "crd" / "full").rglob(f"serving.kserve.io_{crd}.yaml")) for crd in crds]
+    kubectl("create", *[arg for path in files for arg in ("-f", str(path))],
             "-f", str(module_dir("github.com/kedacore/keda/v2") / KEDA_SCALED_OBJECT_CRD), context=level)
     wait_established("scaledobjects.keda.sh", level)
-    wait_established("clusterstoragecontainers.serving.kserve.io", level)
-    wait_established("trainedmodels.serving.kserve.io", level)
+    for crd in crds:
+        wait_established(f"{crd}.serving.kserve.io", level)
     # upstream's default storage initializer, which serves hf://, s3:// and friends
     kubectl("create", "-f", str(kserve / "storagecontainers" / "default.yaml"), context=level)
     # KServe reads Knative's autoscaler settings before it writes a Knative Service
@@ -82,42 +116,47 @@ def install_dependencies(level: str) -> None:
     kubectl("create", "-f", str(kserve / "configmap" / "inferenceservice.yaml"), context=level)
 
 
-def start_kserve(state: dict, servers: dict[str, int]) -> None:
-    """KServe's controller and webhooks on the upstream level, with Knative Serving's CRDs beside them
-    so Serverless InferenceServices reconcile into Knative Services, and KEDA's ScaledObject CRD so
+def start_kserve(state: dict, servers: dict[str, int], controller: Controller) -> None:
+    """A KServe controller and its webhooks on its level, with Knative Serving's CRDs beside them so
+    Serverless InferenceServices reconcile into Knative Services, and KEDA's ScaledObject CRD so
     RawDeployments with the keda autoscaler get one (no Knative or KEDA controller runs)."""
-    level = controller_level()
-    install_dependencies(level)
+    level = controller.level
+    install_dependencies(controller)
     certs = STATE / "kserve-webhook"
     certs.mkdir(exist_ok=True)
     (certs / "tls.crt").write_bytes((PKI / "apiserver.crt").read_bytes())  # its SANs include 127.0.0.1
     (certs / "tls.key").write_bytes((PKI / "apiserver.key").read_bytes())
-    config = STATE / f"{MANAGER}.kubeconfig"
+    config = STATE / f"{controller.binary}.kubeconfig"
     controlplane.write_kubeconfig(config, {level: servers[level]}, "admin", current=level)
     webhook_port, probe_port = processes.free_port(), processes.free_port()
-    manager = processes.start(MANAGER, [
-        str(controlplane.BIN / "kserve-manager"), "--kubeconfig", str(config), "--webhook-port", str(webhook_port),
+    manager = processes.start(controller.binary, [
+        str(controlplane.BIN / controller.binary), "--kubeconfig", str(config), "--webhook-port", str(webhook_port),
         "--cert-dir", str(certs), "--health-probe-addr", f"127.0.0.1:{probe_port}",
     ], STATE, env={**os.environ, "POD_NAMESPACE": "kserve"})
-    state["pids"][MANAGER] = manager.pid
-    state["ports"][MANAGER] = webhook_port
-    controlplane.wait_ready(f"http://127.0.0.1:{probe_port}/readyz", MANAGER, manager)
+    state["pids"][controller.binary] = manager.pid
+    state["ports"][controller.binary] = webhook_port
+    controlplane.wait_ready(f"http://127.0.0.1:{probe_port}/readyz", controller.binary, manager)
     kubectl("create", "-f", "-", input=json.dumps(webhook_configurations(webhook_port)), context=level)
 
 
-def ensure_kserve() -> dict:
-    """Start KServe's controller and webhooks on the running control plane unless they run already."""
+def ensure_kserve(level: str | None = None) -> dict:
+    """Start the KServe controller and webhooks of `level` (the first controller's by default) on the
+    running control plane, and its level's API server, unless they run already."""
+    controller = controller_for(level or controller_level())
+    controlplane.ensure_level(controller.level)
     with controlplane.locked_state(require_running=True) as state:
-        if MANAGER not in state["pids"]:
+        if controller.binary not in state["pids"]:
             started = time.monotonic()
             try:
-                start_kserve(state, controlplane.api_servers(state))
+                start_kserve(state, controlplane.api_servers(state), controller)
             except BaseException:
                 # the control plane stays up; only a half-started manager goes, and off the record
-                if MANAGER in state["pids"]:
-                    processes.stop_pids([state["pids"].pop(MANAGER)], grace=1)
-                state["ports"].pop(MANAGER, None)
+                if controller.binary in state["pids"]:
+                    processes.stop_pids([state["pids"].pop(controller.binary)], grace=1)
+                state["ports"].pop(controller.binary, None)
                 raise
-            state["kserve_seconds_to_ready"] = round(time.monotonic() - started, 1)
+            seconds = round(time.monotonic() - started, 1)
+            state.setdefault("controller_seconds_to_ready", {})[controller.binary] = seconds
+            if controller.binary == MANAGER:
+                state["kserve_seconds_to_ready"] = seconds
         return state
-

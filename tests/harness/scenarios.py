@@ -17,7 +17,6 @@ import yaml
 
 from schema import platforms
 
-from . import schemas
 from .paths import CHART
 from .render import HelmError, render
 
@@ -151,24 +150,36 @@ def deep_merge(*layers: dict) -> dict:
 
 
 def controller_level() -> str:
-    """The upstream level on the CRD set that KServe's controller in the loop reconciles."""
-    crd_set = schemas.controller_crd_set()
-    return next(name for name, row in TABLE.levels.items() if row["crdSet"] == crd_set and not row["openShiftAI"])
+    """The upstream level on the CRD set that the first KServe controller in the loop reconciles."""
+    return controller_levels()[0]
 
 
-# A ci/ scenario as the KServe controller in the loop takes it: at its upstream level, without
-# authentication (which the chart refuses where the level has no auth proxy).
-UPSTREAM = {"platform": controller_level(), "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}}}
+def controller_levels() -> list[str]:
+    """The upstream levels whose CRD sets KServe controllers in the loop reconcile, one per
+    controller (tools/kserve first)."""
+    from .kserve_controller import controllers
+
+    return [next(name for name, row in TABLE.levels.items() if row["crdSet"] == c.level and not row["openShiftAI"])
+            for c in controllers()]
 
 
-def upstream_values(path: Path) -> dict:
-    return deep_merge(yaml.safe_load(path.read_text()) or {}, UPSTREAM)
+def upstream_at(level: str) -> dict:
+    """A ci/ scenario as a KServe controller in the loop takes it: at its upstream level, without
+    authentication (which the chart refuses where the level has no auth proxy)."""
+    return {"platform": level, "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}}}
 
 
-def accepted_upstream(path: Path) -> bool:
+UPSTREAM = upstream_at(controller_level())
+
+
+def upstream_values(path: Path, level: str | None = None) -> dict:
+    return deep_merge(yaml.safe_load(path.read_text()) or {}, upstream_at(level or controller_level()))
+
+
+def accepted_upstream(path: Path, level: str | None = None) -> bool:
     """Whether the chart renders the scenario at the upstream level (it refuses what KServe would)."""
     try:
-        render(upstream_values(path))
+        render(upstream_values(path, level))
     except HelmError:
         return False
     return True
