@@ -35,7 +35,7 @@ def example(path: str):
     """A value a 0.x user could have set at `path`."""
     leaf = path.rsplit(".", 1)[-1]
     return {"args": ["--max-model-len=4096"], "command": ["python", "-m", "vllm.entrypoints.openai.api_server"],
-            "env": [{"name": "A", "value": "b"}], "visibleInDashboard": True, "create": True}.get(leaf, "x")
+            "env": [{"name": "A", "value": "b"}], "visibleInDashboard": True, "serviceAccount": {"create": True}}.get(leaf, "x")
 
 
 def nested(path: str, value) -> dict:
@@ -131,7 +131,8 @@ def test_an_upgrade_from_the_old_chart_keeps_the_inference_service(kube, tmp_pat
         runtime = client.get("servingruntime", after["spec"]["predictor"]["model"]["runtime"], ns)
         assert runtime["metadata"]["name"] == "my-vllm-vllm-kserve"
         assert "--served-model-name={{.Name}}" in runtime["spec"]["containers"][0]["args"]
+        version = yaml.safe_load((CHART / "Chart.yaml").read_text())["version"]
         listed = yaml.safe_load(client.helm("list", "-n", ns, "-o", "yaml").stdout)
-        assert [(r["name"], r["chart"]) for r in listed] == [("my-vllm", f"vllm-kserve-{yaml.safe_load((CHART / 'Chart.yaml').read_text())['version']}")]
+        assert [(r["name"], r["chart"]) for r in listed] == [("my-vllm", f"vllm-kserve-{version}")]
     finally:
         client.delete_namespace(ns)
