@@ -11,9 +11,10 @@ import hashlib
 import subprocess
 
 import pytest
+import yaml
 
 from tests.harness import objects
-from tests.harness.paths import REFERENCE_CRDS
+from tests.harness.paths import CHART, REFERENCE_CRDS
 from tests.harness.render import notes, render, render_error
 from tests.harness.scenarios import TABLE, deep_merge
 
@@ -245,3 +246,91 @@ def test_an_mp_worker_takes_its_rank_from_the_workers_service(tmp_path, pod_ip, 
     assert result.returncode == 0, result.stderr
     assert f"--node-rank={rank} " in result.stdout
     assert "--master-addr=my-vllm-predictor.ns.svc.cluster.local" in result.stdout
+
+
+GPU_PROFILE = {"hardwareProfile": {"name": "gpu-serving", "namespace": "redhat-ods-applications"}}
+
+
+@pytest.mark.parametrize("level", OPENSHIFT_AI_3X)
+def test_a_hardware_profile_is_named_as_the_dashboard_names_it_and_sizes_the_model(level):
+    """OpenShift AI 3.x applies a hardware profile to an InferenceService annotated with
+    opendatahub.io/hardware-profile-name (and -namespace; the InferenceService's own namespace when
+    it is absent): its admission webhook fills in each resource the model leaves out of its requests
+    with the profile's defaultCount and places the pods. So with a profile the chart's default
+    resources and tolerations (its guesses) yield to the profile, and values the user sets stay.
+    Sources: red-hat-data-services/rhods-operator@rhoai-3.0:internal/webhook/hardwareprofile/mutating.go:223-254,475-560;
+    red-hat-data-services/odh-model-controller@rhoai-3.5:internal/webhook/serving/hardwareprofile/injector.go:38-71."""
+    docs = render({"platform": level, **GPU_PROFILE})
+    isvc = objects.workload(docs)
+    annotations = isvc["metadata"]["annotations"]
+    assert annotations["opendatahub.io/hardware-profile-name"] == "gpu-serving"
+    assert annotations["opendatahub.io/hardware-profile-namespace"] == "redhat-ods-applications"
+    assert "resources" not in objects.model_spec(isvc) and "tolerations" not in objects.predictor(isvc)
+    # the image still follows the accelerator the values name
+    assert objects.runtime_containers(docs)[0]["image"].startswith(row(level)["images"]["cuda"]["repository"])
+    mine = {"limits": {"nvidia.com/gpu": "2"}, "requests": {"nvidia.com/gpu": "2", "cpu": "8"}}
+    isvc = objects.workload(render({"platform": level, **GPU_PROFILE, "resources": mine}))
+    rendered = objects.model_spec(isvc)["resources"]  # Helm merges them with the defaults, as any map
+    assert all(rendered[section][key] == value for section, entries in mine.items() for key, value in entries.items())
+    assert "hardware-profile-name" not in str(objects.workload(render({"platform": level})))  # none by default
+
+
+@pytest.mark.parametrize("level, placement", [("rhoai-3.0", "replace"), ("rhoai-3.2", "clear")])
+def test_openshift_ai_3_0_and_3_2_overwrite_the_node_placement_so_the_chart_refuses_it(level, placement):
+    """3.0's webhook replaces the InferenceService's nodeSelector and tolerations with the profile's
+    whenever the profile has any; 3.2's clears them on every create and update while the profile
+    annotation is there. Values of the user's there would be lost, so the chart refuses them.
+    Sources: red-hat-data-services/rhods-operator@rhoai-3.0:internal/webhook/hardwareprofile/mutating.go:581-611;
+    @rhoai-3.2: the same file :326-337."""
+    assert row(level)["hardwareProfiles"] == {"placement": placement}
+    for values in ({"nodeSelector": {"gpu": "h100"}},
+                   {"tolerations": [{"key": "amd.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]}):
+        refused = render_error({"platform": level, **GPU_PROFILE, **values})
+        assert "hardwareProfile.name=gpu-serving" in refused and "put the" in refused
+
+
+@pytest.mark.parametrize("level", ["rhoai-3.3", "rhoai-3.4", "rhoai-3.5"])
+def test_openshift_ai_3_3_and_later_merge_the_node_placement(level):
+    """From 3.3 the webhook merges: the InferenceService's nodeSelector and tolerations stay, the
+    profile's keys win where both set one (with a warning). The chart keeps the user's and the notes
+    say how the two combine.
+    Sources: red-hat-data-services/rhods-operator@rhoai-3.4:internal/webhook/hardwareprofile/mutating.go:390-424,636-812;
+    red-hat-data-services/odh-model-controller@rhoai-3.5:internal/webhook/serving/hardwareprofile/injector.go:150-189."""
+    assert row(level)["hardwareProfiles"] == {"placement": "merge"}
+    values = {"platform": level, **GPU_PROFILE, "nodeSelector": {"gpu": "h100"}}
+    assert objects.predictor(render(values))["nodeSelector"] == {"gpu": "h100"}
+    assert "the profile sets the same keys" in notes(values)
+
+
+def test_the_profiles_reach_only_the_model_container_so_multi_node_is_refused():
+    """The webhook writes resources into spec.predictor.model (the head) and never into workerSpec,
+    so a multi-node model's workers would get neither the profile's accelerators nor its placement.
+    Source: red-hat-data-services/rhods-operator@rhoai-3.0:internal/webhook/hardwareprofile/mutating.go:47-63,414-432."""
+    for level in OPENSHIFT_AI_3X:
+        refused = render_error({**RAW_MULTI_NODE, "platform": level, **GPU_PROFILE})
+        assert "reaches only the head pod" in refused
+
+
+def test_the_chart_names_no_profile_that_openshift_ai_does_not_ship():
+    """OpenShift AI ships one hardware profile, default-profile in the applications namespace (2 CPU,
+    4Gi, no accelerator); profiles such as nvidia-gpu-serving exist only on clusters upgraded from
+    2.x. A profile that does not exist fails the install (HTTP 400), so the chart names none unless
+    asked.
+    Sources: red-hat-data-services/rhods-operator@rhoai-3.3:config/hardwareprofiles/default-profile.yaml,
+    internal/controller/dscinitialization/hardwareprofile.go:19-43, pkg/upgrade/upgrade.go:285-334."""
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    assert values["hardwareProfile"] == {"name": "", "namespace": ""}
+
+
+def test_the_defaults_that_yield_to_a_profile_are_the_values_yaml_defaults():
+    """The chart leaves out exactly values.yaml's resources and tolerations: a copy of them in the
+    templates that drifted would make the chart drop values a user chose."""
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    level = "rhoai-3.3"
+    for changed in ({"resources": {**values["resources"], "limits": {"cpu": "5"}}},
+                    {"tolerations": values["tolerations"] + [{"key": "x", "operator": "Exists"}]}):
+        isvc = objects.workload(render({"platform": level, **GPU_PROFILE, **changed}))
+        assert "resources" in objects.model_spec(isvc) or "tolerations" in objects.predictor(isvc)
+    isvc = objects.workload(render({"platform": level, **GPU_PROFILE, "resources": values["resources"],
+                                    "tolerations": values["tolerations"]}))
+    assert "resources" not in objects.model_spec(isvc) and "tolerations" not in objects.predictor(isvc)

@@ -18,7 +18,7 @@ from tests.harness.render import parse, run_helm_template
 from tests.harness.scenarios import TABLE, behaviour, distinct_levels, matrix
 
 ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "authProxyTimeout", "storage", "keda",
-              "multiNode", "images", "nameLength", "authProxySelector"}
+              "multiNode", "images", "nameLength", "authProxySelector", "hardwareProfiles"}
 IMAGE_KEYS = {"cuda", "rocm", "gaudi", "cpu", "multiNodeRuntimeVersion"}
 MULTI_NODE_FIELDS = {"schemes", "backend", "rayTLS", "runtimeName", "autoscalerClass"}
 

@@ -277,6 +277,36 @@ Multi-node pods get tensorParallelSize accelerators each, which is what KServe e
 {{- end -}}
 {{- end -}}
 
+{{/*
+Hardware profiles. "true" when one is named on a level whose platform applies them: its admission
+webhook then fills in the requests the InferenceService leaves out and places the pods.
+*/}}
+{{- define "vllm-kserve.hardwareProfile" -}}
+{{- if and .Values.hardwareProfile.name (include "vllm-kserve.platform" . | fromYaml).hardwareProfiles }}true{{ end -}}
+{{- end -}}
+
+{{/*
+The chart's own defaults of resources and tolerations (as values.yaml has them): with a hardware
+profile they are the chart's guess, not the user's choice, so they yield to the profile; values
+the user sets stay.
+*/}}
+{{- define "vllm-kserve.defaultResources" -}}
+limits: {cpu: "4", memory: 16Gi, nvidia.com/gpu: "1"}
+requests: {cpu: "2", memory: 8Gi, nvidia.com/gpu: "1"}
+{{- end -}}
+
+{{- define "vllm-kserve.defaultTolerations" -}}
+- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
+{{- end -}}
+
+{{- define "vllm-kserve.resourcesFromProfile" -}}
+{{- if and (include "vllm-kserve.hardwareProfile" .) (eq (toJson .Values.resources) (toJson (include "vllm-kserve.defaultResources" . | fromYaml))) }}true{{ end -}}
+{{- end -}}
+
+{{- define "vllm-kserve.tolerationsFromProfile" -}}
+{{- if and (include "vllm-kserve.hardwareProfile" .) (eq (toJson .Values.tolerations) (toJson (include "vllm-kserve.defaultTolerations" . | fromYamlArray))) }}true{{ end -}}
+{{- end -}}
+
 {{/* imagePullSecrets entries given as names or as {name: ...} */}}
 {{- define "vllm-kserve.imagePullSecrets" -}}
 {{- range .Values.imagePullSecrets }}
@@ -298,9 +328,11 @@ imagePullSecrets:
 nodeSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- if not (include "vllm-kserve.tolerationsFromProfile" .) }}
 {{- with .Values.tolerations }}
 tolerations:
   {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}
 {{- with .Values.affinity }}
 affinity:
