@@ -179,6 +179,17 @@ class TestMultiNode:
         for c in objects.runtime_containers(runtime) + objects.worker_containers(runtime):
             assert objects.env_of(c)["RAY_USE_TLS"] == tls
 
+    def test_worker_env_reaches_the_workers_and_model_env_the_head(self):
+        env = [{"name": "NCCL_DEBUG", "value": "INFO"}]
+        docs = render({**self.VALUES, "multiNode": {"workerEnv": env}, "model": {"env": [{"name": "HEAD_ONLY", "value": "1"}]}})
+        [head] = objects.runtime_containers(docs)
+        [worker] = objects.worker_containers(docs)
+        # in the runtime, after the chart's own (Ray's first), since KServe puts an InferenceService's env first
+        assert objects.env_entries(worker)[-1:] == env and objects.env_entries(worker)[0]["name"] == "RAY_USE_TLS"
+        assert objects.env_entries(head)[-1:] == [{"name": "HEAD_ONLY", "value": "1"}]
+        assert objects.env_entries(head)[0]["name"] == "RAY_USE_TLS"
+        assert "env" not in objects.model_spec(docs)
+
     def test_every_pod_asks_for_tensor_parallel_gpus_and_keeps_the_placement(self):
         values = {**self.VALUES, "nodeSelector": {"gpu": "h100"}, "imagePullSecrets": ["pull"]}
         predictor = objects.predictor(render(values), RELEASE)

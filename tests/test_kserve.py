@@ -196,6 +196,11 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
         # has env, as odh-model-controller 2.22 to 2.24 require (test_platform_rules)
         first_with_env = next(x for x in deployment["spec"]["template"]["spec"]["containers"] if x.get("env"))
         assert first_with_env["name"] == name_ and first_with_env["env"][0]["name"] == "RAY_USE_TLS"
+        # what the values give each pod's vLLM: model.env the head, multiNode.workerEnv the workers
+        given = (values.get("model", {}).get("env", []) if name_ == "kserve-container"
+                 else values["multiNode"].get("workerEnv", []))
+        for entry in given:
+            assert env.get(entry["name"]) == entry["value"], entry
         script = " ".join(c["livenessProbe"]["exec"]["command"])
         assert "${PIPELINE_PARALLEL_SIZE:-${RAY_NODE_COUNT}}" in script
         assert_restricted(client, ns, deployment["spec"]["template"]["spec"])

@@ -209,10 +209,16 @@ def test_ray_use_tls_leads_the_env_of_the_head_and_the_workers(level):
     RAY_USE_TLS anywhere in kserve-container or worker-container. RAY_USE_TLS first satisfies both.
     Sources: red-hat-data-services/odh-model-controller@rhoai-2.22:internal/controller/core/pod_controller.go:60-95
     (unchanged on rhoai-2.23 and rhoai-2.24), @rhoai-2.25: same file :87-100. test_kserve shows that
-    KServe's merge keeps the runtime's env first in the pods it builds."""
-    runtime = objects.runtime(render({**MULTI_NODE, "platform": level}))
+    KServe's merge puts an InferenceService's env before the runtime's in the pods it builds, so the
+    user's env of a multi-node model (model.env, multiNode.workerEnv) goes in the runtime, after it."""
+    env = [{"name": "NCCL_DEBUG", "value": "INFO"}]
+    values = deep_merge(MULTI_NODE, {"platform": level, "model": {"env": env}, "multiNode": {"workerEnv": env}})
+    docs = render(values)
+    runtime = objects.runtime(docs)
     for container in (objects.runtime_containers(runtime)[0], objects.worker_containers(runtime)[0]):
         assert container["env"][0] == {"name": "RAY_USE_TLS", "value": "1"}, container["name"]
+        assert container["env"][-1] == env[0]
+    assert "env" not in objects.model_spec(docs)
 
 
 @pytest.mark.parametrize("level", levels_where(lambda row: row["authProxy"] == "oauth-proxy"))

@@ -72,6 +72,13 @@ level's backend (its row's multiNode.backend): Ray, or vLLM's own multiprocessin
       valueFrom:
         fieldRef:
           fieldPath: metadata.namespace
+    {{- with $root.Values.model.env }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+    {{- else if eq $role "worker" }}
+    {{- with $root.Values.multiNode.workerEnv }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
     {{- end }}
   {{- if ne $role "worker" }}
   ports:

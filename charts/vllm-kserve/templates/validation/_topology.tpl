@@ -35,6 +35,13 @@
 {{- $errors = append $errors (printf "model.env sets %s, which KServe sets itself for multi-node: use multiNode.pipelineParallelSize and multiNode.tensorParallelSize" .name) -}}
 {{- end -}}
 {{- end -}}
+{{- range $v.multiNode.workerEnv -}}
+{{- if has .name (list "PIPELINE_PARALLEL_SIZE" "TENSOR_PARALLEL_SIZE" "HEAD_SVC" "WORKER_SVC" "POD_IP" "POD_NAME" "POD_NAMESPACE" "MASTER_PORT") -}}
+{{- $errors = append $errors (printf "multiNode.workerEnv sets %s, which KServe or the chart sets itself for the workers to join the head: rename the variable or remove it" .name) -}}
+{{- end -}}
+{{- end -}}
+{{- else if $v.multiNode.workerEnv -}}
+{{- $errors = append $errors "multiNode.workerEnv is set but servingTopology is singleNode, which has no workers: add --set servingTopology=multiNode or remove it" -}}
 {{- end -}}
 {{- toYaml $errors -}}
 {{- end -}}
