@@ -348,19 +348,26 @@ def test_every_level_accepts_its_own_keda_and_mode_names(namespace, platform, mo
     assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == mode
 
 
-def test_serverless_is_refused_on_a_cluster_without_knative(namespace):
-    """On a live cluster that serves KServe but not Knative (an OpenShift AI 3.x cluster, here the
-    API server of a 3.x CRD set), a Serverless install is refused before anything is created, with
-    a message naming RawDeployment, which then installs."""
-    from tests.harness.controlplane import knative_levels
+def test_a_cluster_that_contradicts_the_level_is_refused(namespace):
+    """On a live OpenShift AI 3.x cluster (here the API server of a CRD set only 3.x levels use,
+    serving KServe and HardwareProfiles but no Knative), a 2.x level is refused before anything is
+    created: Serverless for want of Knative, and any mode for the cluster's v1 HardwareProfiles,
+    each message naming the way out; the level that fits installs."""
+    from tests.harness.controlplane import REFERENCE_CRDS, hardware_profile_levels, knative_levels
 
-    without_knative = next(lv for lv in TABLE.levels if schemas.crd_set_for(lv) not in knative_levels())
-    serverless = a_level_where(lambda row: row["openShiftAI"] and row["modes"]["serverless"]
-                               and row["keda"] and row["modes"]["default"] == "serverless")
-    client, ns = namespace(without_knative)
-    refused = client.install("my-vllm", ns, "--set", f"platform={serverless}", check=False)
+    if not (REFERENCE_CRDS / "hardwareprofile").is_dir():
+        pytest.skip("the shared reference data has no HardwareProfile CRD to serve")
+    server = next(iter(sorted(hardware_profile_levels() - knative_levels())))
+    fits = next(lv for lv in TABLE.levels if schemas.crd_set_for(lv) == server)
+    older = a_level_where(lambda row: row["openShiftAI"] and row["modes"]["serverless"]
+                          and row["keda"] and row["modes"]["default"] == "serverless")
+    client, ns = namespace(fits)
+    refused = client.install("my-vllm", ns, "--set", f"platform={older}", check=False)
     assert refused.returncode and "needs Knative Serving" in refused.stderr, refused.stderr
     assert "use deploymentMode=RawDeployment" in refused.stderr
+    raw = client.install("my-vllm", ns, "--set", f"platform={older}", "--set", "deploymentMode=RawDeployment", check=False)
+    assert raw.returncode and "serves infrastructure.opendatahub.io/v1 HardwareProfiles" in raw.stderr, raw.stderr
+    assert f"{fits}" in raw.stderr
     assert client.get("inferenceservice", "my-vllm", ns) is None
-    client.install("my-vllm", ns, "--set", f"platform={serverless}", "--set", "deploymentMode=RawDeployment")
+    client.install("my-vllm", ns, "--set", f"platform={fits}")
     assert client.get("inferenceservice", "my-vllm", ns)

@@ -334,3 +334,23 @@ def test_the_defaults_that_yield_to_a_profile_are_the_values_yaml_defaults():
     isvc = objects.workload(render({"platform": level, **GPU_PROFILE, "resources": values["resources"],
                                     "tolerations": values["tolerations"]}))
     assert "resources" not in objects.model_spec(isvc) and "tolerations" not in objects.predictor(isvc)
+
+
+DISCOVERED = ["--api-versions", "serving.kserve.io/v1beta1/InferenceService"]
+HARDWARE_PROFILES_V1 = ["--api-versions", "infrastructure.opendatahub.io/v1/HardwareProfile"]
+
+
+def test_a_cluster_serving_v1_hardware_profiles_is_openshift_ai_3():
+    """OpenShift AI serves infrastructure.opendatahub.io HardwareProfiles at v1 from 3.0; 2.23 to
+    2.25 serve only v1alpha1 (2.22 none). Where Helm knows the cluster's APIs, a 2.x level on a
+    cluster serving v1 is refused, naming the 3.x levels; 3.x levels install there.
+    Sources: red-hat-data-services/rhods-operator@rhoai-2.25:config/crd/bases/infrastructure.opendatahub.io_hardwareprofiles.yaml
+    (versions: v1alpha1); @rhoai-3.0: the same file (v1 served and stored, v1alpha1 served)."""
+    raw = {"deploymentMode": "RawDeployment"}
+    for level in ["rhoai-2.22", "rhoai-2.23", "rhoai-2.24", "rhoai-2.25"]:
+        refused = render_error({**raw, "platform": level}, extra=DISCOVERED + HARDWARE_PROFILES_V1)
+        assert "serves infrastructure.opendatahub.io/v1 HardwareProfiles" in refused and "rhoai-3.3" in refused
+        assert objects.workload(render({**raw, "platform": level}, extra=DISCOVERED))
+        assert objects.workload(render({**raw, "platform": level}, extra=HARDWARE_PROFILES_V1))  # offline, no KServe seen
+    for level in OPENSHIFT_AI_3X:
+        assert objects.workload(render({"platform": level}, extra=DISCOVERED + HARDWARE_PROFILES_V1))

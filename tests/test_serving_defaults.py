@@ -273,3 +273,18 @@ class TestOperations:
                 rendered.add(docs.get("Pod")["spec"]["containers"][0]["image"])
                 rendered.add(objects.model_spec(docs)["storageUri"].removeprefix("oci://"))
         assert rendered <= listed, rendered - listed
+
+
+class TestExistingRuntime:
+    def test_values_the_existing_runtime_makes_moot_are_refused_only_when_set(self):
+        """securityContext and probes.startupMinutes have defaults, so the chart tells the user's
+        values from values.yaml's: the defaults pass with an existing runtime, any change is refused."""
+        values = yaml.safe_load((CHART / "values.yaml").read_text())
+        existing = {"servingRuntime": {"useExisting": "shared"}}
+        assert objects.model_spec(render(deep_merge(existing, {"securityContext": values["securityContext"],
+                                                               "probes": values["probes"]})))["runtime"] == "shared"
+        changed = deep_merge(values["securityContext"], {"capabilities": {"drop": ["ALL", "NET_RAW"]}})
+        assert "securityContext would be ignored" in render_error(deep_merge(existing, {"securityContext": changed}))
+        minutes = values["probes"]["startupMinutes"] + 1
+        assert "probes.startupMinutes would be ignored" in render_error(
+            deep_merge(existing, {"probes": {"startupMinutes": minutes}}))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pki, processes
-from .paths import BIN, ROOT
+from .paths import BIN, REFERENCE_CRDS, ROOT
 
 # $VLLM_KSERVE_CLUSTER_DIR runs a second, separate control plane (the cluster tests' own).
 STATE = Path(os.environ.get("VLLM_KSERVE_CLUSTER_DIR", ROOT / ".cache" / "cluster"))
@@ -267,10 +267,24 @@ def knative_levels() -> set[str]:
     return {schemas.crd_set_for(name) for name, row in schemas.TABLE.levels.items() if row["modes"]["serverless"]}
 
 
+def hardware_profile_levels() -> set[str]:
+    """The API servers that stand for OpenShift AI 3.x clusters, which serve HardwareProfiles: those
+    of the CRD sets that only levels applying hardware profiles are validated against."""
+    from . import schemas
+
+    sets = {schemas.crd_set_for(name): [] for name in schemas.TABLE.levels}
+    for name, row in schemas.TABLE.levels.items():
+        sets[schemas.crd_set_for(name)].append(bool(row["hardwareProfiles"]))
+    return {name for name, profiles in sets.items() if all(profiles)}
+
+
 def prepare_level(level: Level, state: dict) -> None:
     from schema.generate import KSERVE_CRDS  # the CRDs of the kinds the chart renders, in every set
 
     crds = [str(level.crd_dir / f) for f in KSERVE_CRDS]
+    profiles = REFERENCE_CRDS / "hardwareprofile"
+    if level.name in hardware_profile_levels() and profiles.is_dir():
+        crds += [str(p) for p in sorted(profiles.glob("*.yaml"))]
     if level.name in knative_levels():
         crds += [str(p) for p in sorted((module_dir("knative.dev/serving") / KNATIVE_CRDS).glob("*.yaml"))]
     kubectl("create", "-f", ",".join(crds), context=level.name)

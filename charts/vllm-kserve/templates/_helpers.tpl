@@ -299,6 +299,16 @@ requests: {cpu: "2", memory: 8Gi, nvidia.com/gpu: "1"}
 - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
 {{- end -}}
 
+{{/* values.yaml's securityContext and startup budget, which an existing runtime makes moot */}}
+{{- define "vllm-kserve.defaultSecurityContext" -}}
+allowPrivilegeEscalation: false
+capabilities: {drop: [ALL]}
+runAsNonRoot: true
+seccompProfile: {type: RuntimeDefault}
+{{- end -}}
+
+{{- define "vllm-kserve.defaultStartupMinutes" -}}30{{- end -}}
+
 {{- define "vllm-kserve.resourcesFromProfile" -}}
 {{- if and (include "vllm-kserve.hardwareProfile" .) (eq (toJson .Values.resources) (toJson (include "vllm-kserve.defaultResources" . | fromYaml))) }}true{{ end -}}
 {{- end -}}

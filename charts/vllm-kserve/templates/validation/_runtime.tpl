@@ -7,6 +7,13 @@
 {{- range $path, $set := dict "servingRuntime.name" $runtime.name "servingRuntime.shmSize" $runtime.shmSize "image.repository" $.Values.image.repository "image.tag" $.Values.image.tag "image.digest" $.Values.image.digest "image.runtimeVersionOverride" $.Values.image.runtimeVersionOverride -}}
 {{- if $set }}{{ $ignored = append $ignored $path }}{{ end -}}
 {{- end -}}
+{{- /* these have defaults: a value other than values.yaml's is the user's, and the runtime's own apply */ -}}
+{{- if ne (toJson $.Values.securityContext) (toJson (include "vllm-kserve.defaultSecurityContext" $ | fromYaml)) -}}
+{{- $ignored = append $ignored "securityContext" -}}
+{{- end -}}
+{{- if ne (toString $.Values.probes.startupMinutes) (include "vllm-kserve.defaultStartupMinutes" $) -}}
+{{- $ignored = append $ignored "probes.startupMinutes" -}}
+{{- end -}}
 {{- with $ignored -}}
 {{- $errors = append $errors (printf "servingRuntime.useExisting=%s runs the model on an existing runtime, whose own image and settings apply, so %s would be ignored: remove them" $runtime.useExisting (join ", " (sortAlpha .))) -}}
 {{- end -}}
