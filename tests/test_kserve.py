@@ -408,8 +408,9 @@ def kserve_version(loop: str) -> tuple[int, ...]:
     return tuple(int(n) for n in TABLE.crd_sets[TABLE.crd_set_of(loop)]["module"][1:].split(".")[:2])
 
 
+# OpenShift AI levels on mp, on the upstream controller they stand on; upstream levels that offer it
 MP_LOOP = [pytest.param(loop_level_of(level), level, id=f"{level}-on-{loop_level_of(level)}") for level in TABLE.levels
-           if TABLE.row(level)["multiNode"]["backend"] == "mp" and loop_level_of(level)
+           if "mp" in TABLE.row(level)["multiNode"]["backends"] and loop_level_of(level)
            and kserve_version(loop_level_of(level)) >= MP_SINCE]
 
 
@@ -424,8 +425,9 @@ def test_multi_node_on_the_multiprocessing_backend_becomes_pipeline_parallel_pod
     each, gives them the head and worker Service names the chart's scripts use, and no Ray."""
     client, namespace = upstream
     ns = namespace("mp")
-    values = {"platform": level, "servingTopology": "multiNode", "model": {"uri": "pvc://models/granite"},
-              "multiNode": {"pipelineParallelSize": 3, "tensorParallelSize": 2}}
+    values = {"platform": level, "servingTopology": "multiNode", "deploymentMode": "Standard",
+              "model": {"uri": "pvc://models/granite"},
+              "multiNode": {"pipelineParallelSize": 3, "tensorParallelSize": 2, "backend": "mp"}}
     docs = install(client, ns, values)
     assert objects.runtime(docs)["spec"]["annotations"]["multinode/executor-backend"] == "mp"
     head = wait_for(lambda: client.get("deployment", "my-vllm-predictor", ns), "the head Deployment")

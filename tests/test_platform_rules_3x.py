@@ -354,3 +354,19 @@ def test_a_cluster_serving_v1_hardware_profiles_is_openshift_ai_3():
         assert objects.workload(render({**raw, "platform": level}, extra=HARDWARE_PROFILES_V1))  # offline, no KServe seen
     for level in OPENSHIFT_AI_3X:
         assert objects.workload(render({"platform": level}, extra=DISCOVERED + HARDWARE_PROFILES_V1))
+
+
+def test_upstream_kserve_0_20_forms_multi_node_either_way():
+    """Upstream KServe reads multinode/executor-backend: mp from the runtime's annotations from
+    v0.18.0, while its own multi-node runtime still runs Ray; 0.17 knows only Ray. So kserve-0.20
+    lets multiNode.backend choose, Ray by default, and 0.17 refuses mp.
+    Sources: kserve/kserve@v0.18.0:pkg/constants/constants.go:692;
+    kserve/kserve@v0.20.0:config/runtimes/kserve-huggingfaceserver-multinode.yaml:38."""
+    assert row("kserve-0.20")["multiNode"]["backends"] == ["ray", "mp"] and row("kserve-0.20")["multiNode"]["backend"] == "ray"
+    assert row("kserve-0.17")["multiNode"]["backends"] == ["ray"]
+    values = {**RAW_MULTI_NODE, "platform": "kserve-0.20", "deploymentMode": "Standard"}
+    assert "multinode/executor-backend" not in objects.runtime(render(values))["spec"]["annotations"]
+    runtime = objects.runtime(render({**values, "multiNode": {"backend": "mp"}}))
+    assert runtime["spec"]["annotations"]["multinode/executor-backend"] == "mp"
+    assert "RAY_USE_TLS" not in objects.env_of(objects.worker_containers(runtime)[0])
+    assert "with ray only" in render_error({**values, "platform": "kserve-0.17", "multiNode": {"backend": "mp"}})

@@ -20,7 +20,7 @@ from tests.harness.scenarios import TABLE, behaviour, distinct_levels, matrix
 ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "authProxyTimeout", "storage", "keda",
               "multiNode", "images", "nameLength", "authProxySelector", "hardwareProfiles"}
 IMAGE_KEYS = {"cuda", "rocm", "gaudi", "cpu", "multiNodeRuntimeVersion"}
-MULTI_NODE_FIELDS = {"schemes", "backend", "rayTLS", "runtimeName", "autoscalerClass"}
+MULTI_NODE_FIELDS = {"schemes", "backend", "backends", "rayTLS", "runtimeName", "autoscalerClass"}
 
 
 @pytest.mark.parametrize("level", list(TABLE.levels))
@@ -28,6 +28,7 @@ def test_every_row_holds_every_field(level):
     row = TABLE.row(level)
     assert set(row) == ROW_FIELDS
     assert set(row["multiNode"]) == MULTI_NODE_FIELDS
+    assert row["multiNode"]["backend"] in row["multiNode"]["backends"] and set(row["multiNode"]["backends"]) <= {"ray", "mp"}
     assert row["crdSet"] in TABLE.crd_sets
     assert row["modes"]["raw"]["writes"] in row["modes"]["raw"]["names"]
     if row["modes"]["serverless"]:

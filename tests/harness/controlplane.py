@@ -381,12 +381,16 @@ def write_kubeconfig(path: Path, servers: dict[str, int], user: str, current: st
         f"- name: {name}\n  cluster:\n    server: https://127.0.0.1:{port}\n"
         f"    certificate-authority: {PKI / 'ca.crt'}\n" for name, port in servers.items())
     contexts = "".join(f"- name: {name}\n  context:\n    cluster: {name}\n    user: {user}\n" for name in servers)
-    path.write_text(
+    # written aside and renamed over: a helm or kubectl reading it while a level is added (tests
+    # run in parallel) must see the old file or the new one, never half of one
+    staged = path.with_name(f".{path.name}.{os.getpid()}")
+    staged.write_text(
         "apiVersion: v1\nkind: Config\n"
         f"clusters:\n{clusters}contexts:\n{contexts}current-context: {current}\n"
         f"users:\n- name: {user}\n  user:\n    client-certificate: {PKI / (user + '.crt')}\n"
         f"    client-key: {PKI / (user + '.key')}\n")
-    path.chmod(0o600)
+    staged.chmod(0o600)
+    os.replace(staged, path)
 
 
 def read_kubeconfig_ports() -> dict[str, int]:

@@ -72,6 +72,11 @@ app.kubernetes.io/part-of: vllm-kserve
 {{- if eq .Values.servingTopology "multiNode" }}true{{ end -}}
 {{- end -}}
 
+{{/* How a multi-node model's pods form one vLLM: multiNode.backend, else the level's (ray or mp). */}}
+{{- define "vllm-kserve.multiNodeBackend" -}}
+{{- default (include "vllm-kserve.platform" . | fromYaml).multiNode.backend .Values.multiNode.backend -}}
+{{- end -}}
+
 {{/* "true" in Serverless (Knative) mode, whichever of its names deploymentMode uses */}}
 {{- define "vllm-kserve.serverless" -}}
 {{- if not (hasKey . "vllmKserveServerless") -}}

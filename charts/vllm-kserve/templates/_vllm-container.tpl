@@ -5,12 +5,12 @@ and security context. Called with (dict "root" $ "role" ROLE), where ROLE is
   head    the multi-node head, which serves the API for all the pods
   worker  a multi-node worker
 and rendered as one list entry of a containers list. The multi-node pods form one vLLM on the
-level's backend (its row's multiNode.backend): Ray, or vLLM's own multiprocessing (mp).
+backend multiNode.backend or the level's names: Ray, or vLLM's own multiprocessing (mp).
 */}}
 {{- define "vllm-kserve.vllmContainer" -}}
 {{- $root := .root -}}
 {{- $role := .role -}}
-{{- $backend := (include "vllm-kserve.platform" $root | fromYaml).multiNode.backend -}}
+{{- $backend := include "vllm-kserve.multiNodeBackend" $root -}}
 - name: {{ ternary "worker-container" "kserve-container" (eq $role "worker") }}
   image: {{ include "vllm-kserve.image" $root | quote }}
   imagePullPolicy: {{ $root.Values.image.pullPolicy }}
@@ -179,7 +179,7 @@ intra-node buffers), plus 8Gi in multi-node on Ray for its object store, which l
 {{- $requests := $resources.requests | default dict -}}
 {{- $accelerators = max (int (get $limits $accelerator | default 0)) (int (get $requests $accelerator | default 0)) -}}
 {{- end -}}
-{{- $ray := and (eq (include "vllm-kserve.multiNode" .) "true") (eq (include "vllm-kserve.platform" . | fromYaml).multiNode.backend "ray") -}}
+{{- $ray := and (eq (include "vllm-kserve.multiNode" .) "true") (eq (include "vllm-kserve.multiNodeBackend" .) "ray") -}}
 {{- $gi := add 2 (mul 2 $accelerators) (ternary 8 0 $ray) -}}
 {{- printf "%dGi" $gi -}}
 {{- end -}}

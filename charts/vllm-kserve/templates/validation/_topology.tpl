@@ -30,6 +30,16 @@
 {{- $errors = append $errors (printf "servingRuntime.name=%s: on %s (platform=%s) a multi-node runtime must be named %s, the only name for which the platform creates the Ray TLS secret; remove servingRuntime.name" $v.servingRuntime.name $platform.title $v.platform .) -}}
 {{- end -}}
 {{- end -}}
+{{- with $v.multiNode.backend -}}
+{{- if not (has . $platform.multiNode.backends) -}}
+{{- $backend := . -}}
+{{- $with := list -}}
+{{- range $name, $row := ($.Files.Get "files/platforms.yaml" | fromYaml).levels -}}
+{{- if and (has $backend $row.multiNode.backends) (gt (len $row.multiNode.backends) 1) }}{{ $with = append $with $name }}{{ end -}}
+{{- end -}}
+{{- $errors = append $errors (printf "multiNode.backend=%s: %s (platform=%s) forms multi-node models with %s only: remove multiNode.backend (the level's own is used), or use a level that offers both: platform=%s" . $platform.title $v.platform (join " or " $platform.multiNode.backends) (join ", " (sortAlpha $with))) -}}
+{{- end -}}
+{{- end -}}
 {{- range $v.model.env -}}
 {{- if has .name (list "PIPELINE_PARALLEL_SIZE" "TENSOR_PARALLEL_SIZE") -}}
 {{- $errors = append $errors (printf "model.env sets %s, which KServe sets itself for multi-node: use multiNode.pipelineParallelSize and multiNode.tensorParallelSize" .name) -}}
@@ -40,6 +50,8 @@
 {{- $errors = append $errors (printf "multiNode.workerEnv sets %s, which KServe or the chart sets itself for the workers to join the head: rename the variable or remove it" .name) -}}
 {{- end -}}
 {{- end -}}
+{{- else if $v.multiNode.backend -}}
+{{- $errors = append $errors (printf "multiNode.backend=%s is set but servingTopology is singleNode: add --set servingTopology=multiNode or remove it" $v.multiNode.backend) -}}
 {{- else if $v.multiNode.workerEnv -}}
 {{- $errors = append $errors "multiNode.workerEnv is set but servingTopology is singleNode, which has no workers: add --set servingTopology=multiNode or remove it" -}}
 {{- end -}}
