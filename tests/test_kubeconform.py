@@ -62,7 +62,7 @@ def test_scenarios_of_each_crd_set_pass_kubeconform(manifests, version, crd_set,
     for name, schema in schemas.crd_set_schemas(crd_set).items():
         (tmp_path / name).write_text(json.dumps(schema))
     summary = kubeconform("\n---\n".join(manifests[crd_set]), version, tmp_path)
-    assert summary["valid"] > 50 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
+    assert summary["valid"] > 20 and summary["invalid"] == summary["errors"] == summary["skipped"] == 0
 
 
 def test_kubeconform_catches_an_unknown_field():

@@ -5,6 +5,7 @@ templates ask it for capabilities, and no level name appears anywhere else."""
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 import shutil
@@ -202,3 +203,37 @@ def test_reference_sets_are_named_where_the_shared_data_keeps_them():
         if "reference" in spec and REFERENCE_CRDS.parent.is_dir():
             assert (REFERENCE_CRDS / spec["reference"]).is_dir(), spec
 
+
+
+# --- the matrix: the default level in full, the others a covering subset ---------------------------
+
+def covers(rows: set[tuple], strength: int) -> bool:
+    """Whether `rows` hold every choice of one value on each of any `strength` axes."""
+    from tests.harness.scenarios import AXES
+
+    for axes in itertools.combinations(range(len(AXES)), strength):
+        wanted = set(itertools.product(*(list(AXES.values())[i] for i in axes)))
+        if wanted - {tuple(row[i] for i in axes) for row in rows}:
+            return False
+    return True
+
+
+def test_every_level_gets_the_axes_in_full_or_covered_three_ways():
+    from tests.harness.scenarios import AXES, COVERING_STRENGTH, DEFAULT_LEVEL
+
+    full = set(itertools.product(*AXES.values()))
+    by_level: dict[str, set] = {}
+    for c in matrix():
+        by_level.setdefault(c.platform, set()).add((c.storage, c.accelerator, c.topology, c.auth))
+    assert by_level[DEFAULT_LEVEL] == full
+    assert COVERING_STRENGTH >= 3
+    for level, rows in by_level.items():
+        assert covers(rows, COVERING_STRENGTH), level
+
+
+def test_the_covering_check_finds_a_gap():
+    from tests.harness.scenarios import AXES
+
+    full = set(itertools.product(*AXES.values()))
+    gap = {row for row in full if not (row[0] == "s3" and row[2] == "raw" and row[3] == "mixed")}
+    assert covers(full, 3) and covers(gap, 2) and not covers(gap, 3)

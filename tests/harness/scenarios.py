@@ -233,16 +233,46 @@ class Combo:
         return found
 
 
-def matrix(table: platforms.Table = TABLE) -> list[Combo]:
+# The option axes the matrix crosses at each level.
+AXES = {"storage": list(STORAGE), "accelerator": list(ACCELERATORS), "topology": list(TOPOLOGIES), "auth": list(AUTH)}
+# Every level other than the default gets a covering subset of the axes' product: every choice of
+# one value on each of any COVERING_STRENGTH axes appears in it. Interactions of more axes than that
+# are crossed in full at the default level.
+COVERING_STRENGTH = 3
+
+
+def tuples_of(choice: tuple, strength: int) -> set[tuple]:
+    """The (axis, value) combinations of `strength` axes that one choice of every axis covers."""
+    named = list(zip(AXES, choice, strict=True))
+    return set(itertools.combinations(named, strength))
+
+
+def covering(strength: int = COVERING_STRENGTH) -> list[tuple]:
+    """A deterministic covering subset of the axes' product: greedily the choice that covers the
+    most combinations not yet covered, the first such in product order on a tie."""
+    product = list(itertools.product(*AXES.values()))
+    uncovered = set().union(*(tuples_of(choice, strength) for choice in product))
+    chosen = []
+    while uncovered:
+        best = max(product, key=lambda choice: len(tuples_of(choice, strength) & uncovered))
+        chosen.append(best)
+        uncovered -= tuples_of(best, strength)
+    return sorted(chosen, key=product.index)
+
+
+def matrix(table: platforms.Table = TABLE, default: str | None = None) -> list[Combo]:
+    """The default level crossed with the axes' full product, every other distinct level with
+    their covering subset."""
+    default = default or DEFAULT_LEVEL
+    full, covered = list(itertools.product(*AXES.values())), covering()
     combos = []
-    for storage, accelerator, topology, auth, platform in itertools.product(
-        STORAGE, ACCELERATORS, TOPOLOGIES, AUTH, distinct_levels(table)
-    ):
-        values = deep_merge(
-            {"platform": platform}, STORAGE[storage], ACCELERATORS[accelerator].values, TOPOLOGIES[topology],
-            AUTH[auth].values,
-        )
-        combos.append(Combo(storage, accelerator, topology, auth, platform, table.row(platform), values))
+    for platform in distinct_levels(table):
+        for storage, accelerator, topology, auth in (full if platform == default else covered):
+            values = deep_merge(
+                {"platform": platform}, STORAGE[storage], ACCELERATORS[accelerator].values, TOPOLOGIES[topology],
+                AUTH[auth].values,
+            )
+            combos.append(Combo(storage, accelerator, topology, auth, platform, table.row(platform), values))
     return combos
 
 
