@@ -51,10 +51,8 @@ def controller_for(level: str) -> Controller:
 
 
 def controller_level() -> str:
-    """The CRD set (and control-plane level) the first KServe controller reconciles."""
-    from . import schemas  # the table needs PyYAML; `down` and `status` run without it
-
-    return schemas.controller_crd_set()
+    """The CRD set (and control-plane level) the first KServe controller, tools/kserve's, reconciles."""
+    return controllers()[0].level
 
 
 def webhook_configurations(port: int) -> dict:

@@ -17,7 +17,7 @@ import json
 import jsonschema
 
 from schema import platforms
-from schema.generate import crd_file_schemas, kind_file_name, kserve_tool_version
+from schema.generate import crd_file_schemas, kind_file_name
 
 from .paths import REFERENCE_CRDS, SCHEMA
 
@@ -48,13 +48,6 @@ def crd_folder(name: str):
     schemas are committed under schema/kserve/<version>)."""
     spec = TABLE.crd_sets[name]
     return REFERENCE_CRDS / spec["reference"] if "reference" in spec else None
-
-
-def controller_crd_set() -> str:
-    """The CRD set generated from the KServe version tools/kserve builds the controller from: the
-    level KServe's controller reconciles in the local control plane."""
-    version = kserve_tool_version()
-    return next(name for name, spec in TABLE.crd_sets.items() if spec.get("module") == version)
 
 
 def available(name: str) -> bool:
