@@ -74,10 +74,11 @@ docs: tools ## Regenerate charts/vllm-kserve/README.md with helm-docs
 schemas: venv ## Regenerate schema/ and the chart schema's Kubernetes definitions
 	@$(PYTHON) -m schema.generate
 
-# pytest -n auto with $(PYTEST_RUN) (set per target); exit code 5, no test collected, is a failure.
+# pytest on $(WORKERS) xdist workers with $(PYTEST_RUN) (both set per target); exit code 5, no test
+# collected, is a failure. A worker that runs out takes half the queue of the busiest (worksteal).
 define pytest
-@echo "==> pytest -n auto $(PYTEST_RUN)"
-@rc=0; $(PYTHON) -m pytest -n auto $(PYTEST_RUN) || rc=$$?; \
+@echo "==> pytest -n $(WORKERS) --dist worksteal $(PYTEST_RUN)"
+@rc=0; $(PYTHON) -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_RUN) || rc=$$?; \
 if [ $$rc -eq 5 ]; then \
   echo "pytest collected no tests: an empty run proves nothing, so it counts as an error" >&2; exit 1; \
 fi; exit $$rc
@@ -86,11 +87,15 @@ endef
 .PHONY: test
 # lint runs before vllm-env, so a lint failure stops the run before the long vLLM install
 test: PYTEST_RUN = $(PYTEST_ARGS)
-test: tools venv lint vllm-env ## make lint, then every test (pytest -n auto); PYTEST_ARGS adds pytest options
+# two workers per core: the servers' tests mostly wait (vLLM loading its model, the API server and
+# KServe answering), and the other workers render meanwhile
+test: WORKERS = $(shell echo $$(( $$(nproc) * 2 )))
+test: tools venv lint vllm-env ## make lint, then every test (pytest, two workers per core); PYTEST_ARGS adds pytest options
 	$(pytest)
 
 .PHONY: test-render
 test-render: PYTEST_RUN = -m '$(RENDER_MARKERS)' $(PYTEST_ARGS)
+test-render: WORKERS = auto
 test-render: venv ## The tests needing neither control plane nor vLLM (no .venv-vllm); PYTEST_ARGS too
 	@tools/build $(RENDER_TOOLS)
 	$(pytest)

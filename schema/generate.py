@@ -101,9 +101,12 @@ def chart_kubernetes_versions() -> list[str]:
     return [f"{major}.{minor}.0" for major, minor in (admitted[0], admitted[-1])]
 
 
+def definitions_file(version: str) -> Path:
+    return kubernetes_validate_dir() / f"v{version}-local-strict" / "_definitions.json"
+
+
 def load_definitions(version: str) -> dict:
-    path = kubernetes_validate_dir() / f"v{version}-local-strict" / "_definitions.json"
-    return json.loads(path.read_text())["$defs"]
+    return json.loads(definitions_file(version).read_text())["$defs"]
 
 
 def rewrite_refs(node, target: str, seen: set[str] | None = None):

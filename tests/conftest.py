@@ -43,6 +43,16 @@ def pytest_unconfigure(config):
         vllm.stop_owned(os.environ.get(RUN_ID_ENV, ""))
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that wait on servers go first: the worker holding them (`--dist worksteal` hands each
+    worker a run of the list) sits waiting on vLLM loading its model and on the control plane, and
+    the others take its queued renders meanwhile, instead of those waits closing the run."""
+    def waits(item) -> int:
+        return 0 if item.get_closest_marker("vllm") else 1 if item.get_closest_marker("cluster") else 2
+
+    items.sort(key=waits)  # stable: the collection order holds within each group
+
+
 @pytest.fixture(scope="session")
 def control_plane():
     """The local control plane's state; starts it if no one has."""

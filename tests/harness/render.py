@@ -15,20 +15,18 @@ workers, keyed by the helm binary, the chart's files and the arguments.
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import itertools
 import json
 import os
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import schemas
+from . import filecache, schemas
 from .paths import BIN, CHART
 
 RELEASE = "my-vllm"
@@ -149,19 +147,7 @@ def _cached(name: str, compute):
     folder = os.environ.get(CACHE_ENV)
     if not folder:
         return json.loads(json.dumps(compute()))
-    path = Path(folder) / f"{name}.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    # one worker computes, the others wait for its result instead of repeating the work
-    with open(Path(folder) / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():
-            return json.loads(path.read_text())
-        result = compute()
-        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False) as handle:
-            json.dump(result, handle)
-        os.replace(handle.name, path)  # atomic: readers outside the lock never see half a file
-    return result
+    return filecache.once(Path(folder) / f"{name}.json", compute)
 
 
 _FINGERPRINTS: dict[str, str] = {}

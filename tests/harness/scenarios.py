@@ -8,6 +8,7 @@ must refuse it, so the tests can assert both directions.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import yaml
 from schema import platforms
 
 from .paths import CHART
-from .render import HelmError, render
+from .render import LOADER, HelmError, render
 
 CI_VALUES = sorted((CHART / "ci").glob("*-values.yaml"))
 
@@ -172,8 +173,13 @@ def upstream_at(level: str) -> dict:
 UPSTREAM = upstream_at(controller_level())
 
 
+@functools.cache
+def _scenario_text(path: Path) -> str:
+    return json.dumps(yaml.load(path.read_text(), Loader=LOADER) or {})
+
+
 def upstream_values(path: Path, level: str | None = None) -> dict:
-    return deep_merge(yaml.safe_load(path.read_text()) or {}, upstream_at(level or controller_level()))
+    return deep_merge(json.loads(_scenario_text(path)), upstream_at(level or controller_level()))
 
 
 def accepted_upstream(path: Path, level: str | None = None) -> bool:
@@ -241,23 +247,29 @@ AXES = {"storage": list(STORAGE), "accelerator": list(ACCELERATORS), "topology":
 COVERING_STRENGTH = 3
 
 
-def tuples_of(choice: tuple, strength: int) -> set[tuple]:
+def tuples_of(choice: tuple, strength: int, names: tuple = tuple(AXES)) -> set[tuple]:
     """The (axis, value) combinations of `strength` axes that one choice of every axis covers."""
-    named = list(zip(AXES, choice, strict=True))
+    named = list(zip(names, choice, strict=True))
     return set(itertools.combinations(named, strength))
 
 
-def covering(strength: int = COVERING_STRENGTH) -> list[tuple]:
-    """A deterministic covering subset of the axes' product: greedily the choice that covers the
-    most combinations not yet covered, the first such in product order on a tie."""
-    product = list(itertools.product(*AXES.values()))
-    uncovered = set().union(*(tuples_of(choice, strength) for choice in product))
+def greedy_cover(choices: list[tuple], strength: int, names: tuple = tuple(AXES)) -> list[tuple]:
+    """A deterministic subset of `choices` holding every combination of `strength` axes that they
+    hold: greedily the choice that covers the most combinations not yet covered, the first such in
+    the given order on a tie; returned in that order."""
+    uncovered = set().union(*(tuples_of(choice, strength, names) for choice in choices))
     chosen = []
     while uncovered:
-        best = max(product, key=lambda choice: len(tuples_of(choice, strength) & uncovered))
+        best = max(choices, key=lambda choice: len(tuples_of(choice, strength, names) & uncovered))
         chosen.append(best)
-        uncovered -= tuples_of(best, strength)
-    return sorted(chosen, key=product.index)
+        uncovered -= tuples_of(best, strength, names)
+    return sorted(chosen, key=choices.index)
+
+
+def covering(strength: int = COVERING_STRENGTH) -> list[tuple]:
+    """A deterministic covering subset of the axes' product (every choice of one value on each of
+    any `strength` axes)."""
+    return greedy_cover(list(itertools.product(*AXES.values())), strength)
 
 
 def matrix(table: platforms.Table = TABLE, default: str | None = None) -> list[Combo]:
@@ -279,3 +291,28 @@ def matrix(table: platforms.Table = TABLE, default: str | None = None) -> list[C
 MATRIX = matrix()
 VALID = [c for c in MATRIX if not c.refusals()]
 INVALID = [c for c in MATRIX if c.refusals()]
+
+# Helm 3 and Helm 4 differ in their template engine and schema validator, not in what a level or an
+# option means: the parity check takes every combination of two choices, the level among the axes,
+# from the matrix, rendered and refused alike, and every refusal it holds.
+PAIR_AXES = (*AXES, "platform")
+
+
+def pair_key(combo: Combo) -> tuple:
+    return tuple(getattr(combo, axis) for axis in PAIR_AXES)
+
+
+def pairwise(combos: list[Combo]) -> list[Combo]:
+    """Every two choices of `combos`, and for each refusal reached only by more (a level's own
+    multi-node schemes, say) the first combination that breaks it, in the matrix's order."""
+    by_key = {pair_key(c): c for c in combos}
+    chosen = [by_key[key] for key in greedy_cover(list(by_key), 2, PAIR_AXES)]
+    reached = {reason for c in chosen for reason in c.refusals()}
+    for combo in combos:
+        if set(combo.refusals()) - reached:
+            chosen.append(combo)
+            reached |= set(combo.refusals())
+    return sorted(chosen, key=combos.index)
+
+
+PARITY = pairwise(MATRIX)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import jsonschema
 
-from schema import platforms
+from schema import generate, platforms
 from schema.generate import crd_file_schemas, kind_file_name
 
+from . import filecache
 from .paths import REFERENCE_CRDS, SCHEMA
 
 SOURCES = json.loads((SCHEMA / "sources.json").read_text())
@@ -69,7 +71,12 @@ def crd_set_schemas(name: str) -> dict[str, dict]:
         return {p.name: json.loads(p.read_text()) for p in folder.glob("*.json")}
     if not available(name):
         raise SchemaUnavailable(unavailable_reason(name))
-    return crd_file_schemas(sorted(crd_folder(name).glob(f"{KSERVE_GROUP}_*.yaml")), KUBERNETES_VERSIONS[-1])
+    paths = sorted(crd_folder(name).glob(f"{KSERVE_GROUP}_*.yaml"))
+    # converting a reference set takes seconds (its CRDs are megabytes of YAML): done once per
+    # machine and kept until a CRD, the converter or the Kubernetes definitions change
+    inputs = [*paths, Path(generate.__file__), generate.definitions_file(KUBERNETES_VERSIONS[-1])]
+    return filecache.lasting(f"crd-schemas-{name}", inputs,
+                             lambda: crd_file_schemas(paths, KUBERNETES_VERSIONS[-1]))
 
 
 @functools.cache
