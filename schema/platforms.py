@@ -70,13 +70,17 @@ def support_matrix(table: Table, default: str) -> str:
 
 def image_matrix(table: Table) -> str:
     """The README's image table: each level's image and runtime version per accelerator."""
-    lines = ["| `platform` | NVIDIA GPU | AMD GPU | Intel Gaudi | CPU |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| `platform` | NVIDIA GPU | AMD GPU | Intel Gaudi | CPU | IBM Spyre |", "| --- | --- | --- | --- | --- | --- |"]
+
+    def cell(image: dict, versions: str) -> str:
+        tag = f":{image['tag']}" if image.get("tag") else ""
+        return f"`{image['repository']}{tag}@{image['digest'][:19]}…` ({versions})"
+
     for name, row in table.levels.items():
-        cells = []
-        for key in ("cuda", "rocm", "gaudi", "cpu"):
-            image = row["images"][key]
-            tag = f":{image['tag']}" if image.get("tag") else ""
-            cells.append(f"`{image['repository']}{tag}@{image['digest'][:19]}…` ({image['runtimeVersion']})")
+        cells = [cell(row["images"][key], row["images"][key]["runtimeVersion"]) for key in ("cuda", "rocm", "gaudi", "cpu")]
+        spyre = row.get("spyre")
+        versions = ", ".join(f"{a['runtimeVersion']} {arch}" for arch, a in (spyre or {}).get("architectures", {}).items())
+        cells.append(cell(spyre["image"], versions) if spyre else "none")
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -108,6 +112,8 @@ def vllm_images(table: Table) -> list[tuple[str, str]]:
         for accelerator, image in row["images"].items():
             if isinstance(image, dict):
                 seen.setdefault(image_reference(image), f"vllm-{accelerator}-{level}")
+        if row.get("spyre"):
+            seen.setdefault(image_reference(row["spyre"]["image"]), f"vllm-spyre-{level}")
     return [(name, reference) for reference, name in seen.items()]
 
 

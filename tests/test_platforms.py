@@ -19,7 +19,7 @@ from tests.harness.render import parse, run_helm_template
 from tests.harness.scenarios import TABLE, behaviour, distinct_levels, matrix
 
 ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "authProxyTimeout", "storage", "keda",
-              "multiNode", "images", "nameLength", "authProxySelector", "hardwareProfiles"}
+              "multiNode", "images", "nameLength", "authProxySelector", "hardwareProfiles", "spyre"}
 IMAGE_KEYS = {"cuda", "rocm", "gaudi", "cpu", "multiNodeRuntimeVersion"}
 MULTI_NODE_FIELDS = {"schemes", "backend", "backends", "rayTLS", "runtimeName", "autoscalerClass"}
 
@@ -44,6 +44,15 @@ def test_every_row_holds_every_field(level):
         image = row["images"][key]
         assert set(image) <= {"repository", "tag", "digest", "runtimeVersion"}
         assert re.fullmatch(r"sha256:[0-9a-f]{64}", image["digest"]) and image["runtimeVersion"]
+    if row["spyre"]:
+        assert set(row["spyre"]) == {"image", "architectures"}
+        assert set(row["spyre"]["image"]) <= {"repository", "tag", "digest"}
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}", row["spyre"]["image"]["digest"])
+        assert set(row["spyre"]["architectures"]) <= {"amd64", "s390x", "ppc64le"}
+        for architecture in row["spyre"]["architectures"].values():
+            assert set(architecture) == {"resource", "runtimeVersion", "setupScript", "cacheDir", "env"}
+            assert architecture["resource"] in ("ibm.com/spyre_pf", "ibm.com/spyre_vf") and architecture["runtimeVersion"]
+            assert all(set(e) == {"name", "value"} and isinstance(e["value"], str) for e in architecture["env"])
 
 
 @pytest.mark.parametrize("name", list(TABLE.crd_sets))
@@ -165,7 +174,8 @@ def test_an_added_row_is_read_by_the_templates(chart_with_a_new_row):
 
 # Files that may name levels: scenario data and the platform rules, which record facts per level.
 NAMING_ALLOWED = {"tests/harness/scenarios.py", "tests/harness/bad_inputs.py", "tests/test_platform_rules.py",
-                  "tests/test_platform_rules_3x.py", "tests/test_platform_rules_images.py"}
+                  "tests/test_platform_rules_3x.py", "tests/test_platform_rules_images.py",
+                  "tests/test_platform_rules_spyre.py"}
 
 
 def level_pattern() -> re.Pattern:
@@ -237,3 +247,14 @@ def test_the_covering_check_finds_a_gap():
     full = set(itertools.product(*AXES.values()))
     gap = {row for row in full if not (row[0] == "s3" and row[2] == "raw" and row[3] == "mixed")}
     assert covers(full, 3) and covers(gap, 2) and not covers(gap, 3)
+
+
+def test_api_discovery_cannot_tell_every_level_apart():
+    """Why `platform` has no `auto` (README, The KServe level): some levels that behave differently
+    validate against one CRD set, so the APIs a cluster serves cannot choose between them."""
+    from tests.harness.scenarios import behaviour
+
+    by_set: dict[str, set[str]] = {}
+    for row in TABLE.levels.values():
+        by_set.setdefault(row["crdSet"], set()).add(behaviour(row))
+    assert any(len(behaviours) > 1 for behaviours in by_set.values())

@@ -165,9 +165,43 @@ The level's image entry for the accelerator the model requests (images.<key> of 
 empty dict where the level ships none for it.
 */}}
 {{- define "vllm-kserve.levelImage" -}}
+{{- $accelerator := include "vllm-kserve.accelerator" . -}}
+{{- $row := include "vllm-kserve.platform" . | fromYaml -}}
+{{- if hasPrefix "ibm.com/spyre_" $accelerator -}}
+{{- /* one Spyre image for every architecture; the runtime version is the architecture's template's */ -}}
+{{- with $row.spyre -}}
+{{- $architecture := include "vllm-kserve.spyre" $ | fromYaml -}}
+{{- toYaml (merge (dict "runtimeVersion" ($architecture.runtimeVersion | default "")) .image) -}}
+{{- end -}}
+{{- else -}}
 {{- $keys := dict "nvidia.com/gpu" "cuda" "amd.com/gpu" "rocm" "habana.ai/gaudi" "gaudi" "" "cpu" -}}
-{{- $key := get $keys (include "vllm-kserve.accelerator" .) -}}
-{{- toYaml (get ((include "vllm-kserve.platform" . | fromYaml).images | default dict) $key | default dict) -}}
+{{- toYaml (get ($row.images | default dict) (get $keys $accelerator) | default dict) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The node architecture a Spyre model runs on: nodeSelector kubernetes.io/arch, else the one its
+device implies where the user says nothing (the VF device is s390x's, the PF device x86's).
+*/}}
+{{- define "vllm-kserve.spyreArchitecture" -}}
+{{- $given := get (.Values.nodeSelector | default dict) "kubernetes.io/arch" -}}
+{{- default (ternary "s390x" "amd64" (eq (include "vllm-kserve.accelerator" .) "ibm.com/spyre_vf")) $given -}}
+{{- end -}}
+
+{{/*
+On IBM Spyre, the level's Spyre template for the model's node architecture (files/platforms.yaml,
+spyre.architectures), as YAML: empty off Spyre, on a level without one, or where that
+architecture's template serves another Spyre device.
+*/}}
+{{- define "vllm-kserve.spyre" -}}
+{{- $accelerator := include "vllm-kserve.accelerator" . -}}
+{{- if hasPrefix "ibm.com/spyre_" $accelerator -}}
+{{- with (include "vllm-kserve.platform" . | fromYaml).spyre -}}
+{{- with get .architectures (include "vllm-kserve.spyreArchitecture" $) -}}
+{{- if eq .resource $accelerator }}{{ toYaml . }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -242,6 +276,8 @@ nvidia.com/gpu: vLLM NVIDIA GPU
 amd.com/gpu: vLLM AMD GPU
 habana.ai/gaudi: vLLM Intel Gaudi Accelerator
 intel.com/gpu: vLLM Intel GPU
+ibm.com/spyre_pf: vLLM IBM Spyre
+ibm.com/spyre_vf: vLLM IBM Spyre
 {{- end -}}
 
 {{- define "vllm-kserve.accelerator" -}}
@@ -249,7 +285,7 @@ intel.com/gpu: vLLM Intel GPU
 {{- $requests := $resources.requests | default dict -}}
 {{- $limits := $resources.limits | default dict -}}
 {{- $found := "" -}}
-{{- range $name := list "nvidia.com/gpu" "amd.com/gpu" "habana.ai/gaudi" "intel.com/gpu" -}}
+{{- range $name := list "nvidia.com/gpu" "amd.com/gpu" "habana.ai/gaudi" "intel.com/gpu" "ibm.com/spyre_pf" "ibm.com/spyre_vf" -}}
 {{- if and (not $found) (or (gt (int (get $requests $name | default 0)) 0) (gt (int (get $limits $name | default 0)) 0)) -}}
 {{- $found = $name -}}
 {{- end -}}

@@ -14,11 +14,20 @@ backend multiNode.backend or the level's names: Ray, or vLLM's own multiprocessi
 - name: {{ ternary "worker-container" "kserve-container" (eq $role "worker") }}
   image: {{ include "vllm-kserve.image" $root | quote }}
   imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+  {{- $spyre := include "vllm-kserve.spyre" $root | fromYaml }}
   {{- if eq $role "server" }}
   command:
+    {{- with $spyre.setupScript }}
+    {{- /* the Spyre runtime of this level and architecture readies the device libraries first */}}
+    - bash
+    - -c
+    - source {{ . }} && exec python3 -m vllm.entrypoints.openai.api_server "$@"
+    - --
+    {{- else }}
     - python
     - -m
     - vllm.entrypoints.openai.api_server
+    {{- end }}
   args:
     - --port=8080
     - --model=/mnt/models
@@ -42,6 +51,11 @@ backend multiNode.backend or the level's names: Ray, or vLLM's own multiprocessi
     {{- include "vllm-kserve.rayEnv" $root | nindent 4 }}
     {{- end }}
     {{- include "vllm-kserve.cacheEnv" $root | nindent 4 }}
+    {{- /* the settings the level's Spyre template gives the device; model.env overrides them by
+    name, since KServe lets the InferenceService's env win */}}
+    {{- with $spyre.env }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
     {{- if and (eq $role "head") (eq $backend "ray") }}
     - name: RAY_ADDRESS
       value: 127.0.0.1:6379
@@ -159,6 +173,10 @@ would issue them, so TLS stays off.
   mountPath: /dev/shm
 - name: cache
   mountPath: /cache
+{{- with (include "vllm-kserve.spyre" . | fromYaml).cacheDir }}
+- name: spyre-cache
+  mountPath: {{ . }}
+{{- end }}
 {{- end -}}
 
 {{/*
@@ -192,6 +210,10 @@ intra-node buffers), plus 8Gi in multi-node on Ray for its object store, which l
     sizeLimit: {{ include "vllm-kserve.shmSize" . }}
 - name: cache
   emptyDir: {}
+{{- if (include "vllm-kserve.spyre" . | fromYaml).cacheDir }}
+- name: spyre-cache
+  emptyDir: {}
+{{- end }}
 {{- end -}}
 
 {{/*
