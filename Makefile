@@ -100,6 +100,12 @@ test-render: venv ## The tests needing neither control plane nor vLLM (no .venv-
 	@tools/build $(RENDER_TOOLS)
 	$(pytest)
 
+.PHONY: fuzz
+# e.g. make fuzz FUZZ_ARGS="--examples 2000" or FUZZ_ARGS="--seconds 600"
+FUZZ_ARGS ?= --examples 10000
+fuzz: tools venv ## The long differential campaign: generated values, chart vs the API servers and KServe's webhooks
+	@$(PYTHON) -m tests.harness.fuzz $(FUZZ_ARGS)
+
 .PHONY: package
 DIST ?= dist
 package: ## Package the chart into dist/vllm-kserve-<version>.tgz (DIST= another folder)

@@ -233,8 +233,28 @@ def chart_schema_with_definitions(chart_schema: dict, version: str) -> dict:
     text = json.dumps(chart_schema)
     wanted = set(re.findall(r'"#/definitions/(io\.k8s\.[^"]+)"', text))
     own = {k: v for k, v in chart_schema.get("definitions", {}).items() if not k.startswith("io.k8s.")}
-    vendored = closure(wanted, load_definitions(version), "#/definitions/")
+    vendored = non_null_items(closure(wanted, load_definitions(version), "#/definitions/"))
     return {**chart_schema, "definitions": {**dict(sorted(own.items())), **vendored}}
+
+
+def non_null_items(definitions: dict) -> dict:
+    """The definitions with every list entry that refers to an object definition made a non-null
+    object: Kubernetes' schemas let any object be null, but the API server cannot decode a null
+    entry in a list (a toleration, a node selector term), so the chart refuses it first."""
+    def objects_only(node):
+        if isinstance(node, dict):
+            out = {key: objects_only(value) for key, value in node.items()}
+            items = out.get("items")
+            if isinstance(items, dict) and set(items) == {"$ref"}:
+                target = definitions.get(items["$ref"].rsplit("/", 1)[-1], {})
+                if "object" in (target.get("type") or []):
+                    out["items"] = {"type": "object", "allOf": [items]}
+            return out
+        if isinstance(node, list):
+            return [objects_only(value) for value in node]
+        return node
+
+    return objects_only(definitions)
 
 
 # --- driver ---------------------------------------------------------------------------------------

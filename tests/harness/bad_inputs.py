@@ -117,6 +117,12 @@ BAD_INPUTS = [
                                                   "endpoint.auth.proxy=kube-rbac-proxy"],
              error_contains=["endpoint.auth.proxy=kube-rbac-proxy", "runs only oauth-proxy"]),
     BadInput("auth-proxy-unknown", sets=["endpoint.auth.proxy=envoy"], error_contains=["/endpoint/auth/proxy"]),
+    # found by the differential campaign (make fuzz): null entries the API server cannot decode
+    BadInput("toleration-null-entry", values={"tolerations": [None]}, error_contains=["/tolerations/0", "got null"]),
+    BadInput("env-null-entry", values={"model": {"env": [None]}}, error_contains=["/model/env/0", "got null"]),
+    BadInput("affinity-null-term", values={"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}, None]}}}},
+        error_contains=["/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/1", "got null"]),
     BadInput("spyre-pf-on-s390x", sets=["platform=rhoai-3.4", "resources.requests.nvidia\\.com/gpu=null",
                                         "resources.limits.nvidia\\.com/gpu=null", "resources.limits.ibm\\.com/spyre_pf=1",
                                         "nodeSelector.kubernetes\\.io/arch=s390x"],

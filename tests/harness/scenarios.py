@@ -316,3 +316,17 @@ def pairwise(combos: list[Combo]) -> list[Combo]:
 
 
 PARITY = pairwise(MATRIX)
+
+
+# Shrunk findings of the differential campaign (make fuzz), each once a defect the API server
+# refused after the chart had rendered it; tests/test_differential.py tries them on every run.
+DIFFERENTIAL_FINDINGS = [
+    # a numeric hardware profile name, or nameOverride, rendered as a YAML number where
+    # Kubernetes takes only strings (annotations, labels)
+    {"platform": "rhoai-3.3", "deploymentMode": "RawDeployment", "hardwareProfile": {"name": "6"}},
+    {"platform": "rhoai-2.22", "nameOverride": "1"},
+    # null entries in the tolerations or in a node affinity's terms, which the API server cannot decode
+    {"platform": "rhoai-3.0", "deploymentMode": "RawDeployment", "tolerations": [None, None]},
+    {"platform": "kserve-0.17", "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}, None]}}}},
+]

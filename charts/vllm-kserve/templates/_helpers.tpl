@@ -61,9 +61,9 @@ workload carries, because KServe copies the InferenceService's labels into the p
 a label that changes with the chart version would roll the model's pods on every chart upgrade.
 */}}
 {{- define "vllm-kserve.stableLabels" -}}
-app.kubernetes.io/name: {{ include "vllm-kserve.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/name: {{ include "vllm-kserve.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 app.kubernetes.io/part-of: vllm-kserve
 {{- end -}}
 
@@ -362,9 +362,9 @@ seccompProfile: {type: RuntimeDefault}
 {{- define "vllm-kserve.imagePullSecrets" -}}
 {{- range .Values.imagePullSecrets }}
 {{- if kindIs "string" . }}
-- name: {{ . }}
+- name: {{ . | quote }}
 {{- else }}
-- name: {{ .name }}
+- name: {{ .name | quote }}
 {{- end }}
 {{- end -}}
 {{- end -}}
