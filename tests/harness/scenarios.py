@@ -325,6 +325,8 @@ DIFFERENTIAL_FINDINGS = [
     # Kubernetes takes only strings (annotations, labels)
     {"platform": "rhoai-3.3", "deploymentMode": "RawDeployment", "hardwareProfile": {"name": "6"}},
     {"platform": "rhoai-2.22", "nameOverride": "1"},
+    # a numeric runtime name, which KServe's webhook cannot decode as the model's runtime
+    {"platform": "rhoai-3.4", "deploymentMode": "RawDeployment", "servingRuntime": {"name": "0"}},
     # null entries in the tolerations or in a node affinity's terms, which the API server cannot decode
     {"platform": "rhoai-3.0", "deploymentMode": "RawDeployment", "tolerations": [None, None]},
     {"platform": "kserve-0.17", "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
