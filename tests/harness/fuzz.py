@@ -25,6 +25,7 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.setdefault("VLLM_KSERVE_RENDER_CACHE", "")  # each value set is new: no shared cache
+    ours = not controlplane.running()  # a control plane started here goes when the campaign ends
     state = controlplane.up(owner="fuzz")
     for controller in controllers():
         ensure_kserve(controller.level)
@@ -56,7 +57,11 @@ def main() -> int:
 
     if args.seed is not None:
         one = seed(args.seed)(one)
-    one()
+    try:
+        one()
+    finally:
+        if ours:
+            controlplane.down()
     elapsed = time.monotonic() - start
     counts = differential.summary(judgements)
     print(f"tried {counts.pop('tried')} value sets in {elapsed:.0f} s ({len(judgements) / elapsed:.2f}/s on "
