@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import subprocess
+import tempfile
 from pathlib import Path
 
 from . import objects
@@ -26,7 +27,10 @@ def run_hook_script(docs, url, token_file=None, path="/usr/bin:/bin", ca_file=No
         env["CA_FILE"] = str(ca_file)
     if token_file:
         env["TOKEN_FILE"] = str(token_file)
-    return subprocess.run(container["command"], env=env, capture_output=True, text=True, timeout=300, check=False)
+    # a pod has a /tmp of its own; here the hooks of tests running side by side would share one
+    with tempfile.TemporaryDirectory(prefix="vllm-kserve-hook-") as scratch:
+        env["TMPDIR"] = scratch
+        return subprocess.run(container["command"], env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 @contextlib.contextmanager

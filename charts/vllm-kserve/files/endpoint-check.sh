@@ -12,9 +12,9 @@ if [ -n "${CA_FILE:-}" ]; then
 fi
 auth=""
 [ -n "${TOKEN_FILE:-}" ] && auth="Authorization: Bearer $(cat "$TOKEN_FILE")"
-body=/tmp/body
+body="${TMPDIR:-/tmp}/body"
 
-call() { # call METHOD PATH [JSON] -> prints the HTTP status, body in /tmp/body
+call() { # call METHOD PATH [JSON] -> prints the HTTP status, body in $body
   curl --silent --show-error --connect-timeout 10 --max-time 300 $tls --output "$body" --write-out '%{http_code}' \
     --request "$1" ${auth:+--header "$auth"} --header 'Content-Type: application/json' \
     ${3:+--data "$3"} "$URL$2" || true
