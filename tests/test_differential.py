@@ -3,12 +3,14 @@ derandomised run of generated value sets, each rendered and then judged by the t
 API server in a strict server-side dry run, behind KServe's webhooks where a controller runs.
 `make fuzz` runs the long campaign."""
 
+import json
 import os
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from tests.harness.differential import deliberate_reason, judge, short, values_strategy
+from tests.harness.render import render_error
 from tests.harness.scenarios import DIFFERENTIAL_FINDINGS
 
 pytestmark = pytest.mark.cluster
@@ -37,3 +39,19 @@ def test_the_platform_takes_what_the_chart_renders_and_refusals_are_deliberate(k
 
 def test_a_refusal_for_no_listed_reason_is_a_finding():
     assert deliberate_reason("vllm-kserve cannot render these values:\n  - x") and not deliberate_reason("template: nil pointer")
+
+
+@pytest.mark.parametrize("limit", ["2", None], ids=["differs", "missing"])
+def test_pods_whose_gpu_request_is_not_their_limit_are_refused_by_the_api_server_and_first_by_the_chart(kube, limit):
+    """The API server takes the InferenceService but not the pods KServe would make from it: the
+    rule the chart's validation/_resources.tpl encodes (kubernetes@v1.36.3
+    pkg/apis/core/validation/validation.go:7973-7983, ValidateResourceRequirements)."""
+    limits = {"nvidia.com/gpu": limit} if limit else {}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "gpu-check", "namespace": "default"},
+           "spec": {"containers": [{"name": "c", "image": "example.com/vllm:1",
+                                    "resources": {"requests": {"nvidia.com/gpu": "1"}, "limits": limits}}]}}
+    checked = kube().kubectl("create", "--dry-run=server", "-f", "-", input=json.dumps(pod), check=False)
+    assert checked.returncode != 0 and ("must be equal to nvidia.com/gpu limit" in checked.stderr
+                                        or "Limit must be set" in checked.stderr), checked.stderr
+    assert "cannot overcommit nvidia.com/gpu" in render_error(
+        {"resources": {"requests": {"nvidia.com/gpu": "1"}, "limits": {"nvidia.com/gpu": limit}}})

@@ -117,6 +117,12 @@ BAD_INPUTS = [
                                                   "endpoint.auth.proxy=kube-rbac-proxy"],
              error_contains=["endpoint.auth.proxy=kube-rbac-proxy", "runs only oauth-proxy"]),
     BadInput("auth-proxy-unknown", sets=["endpoint.auth.proxy=envoy"], error_contains=["/endpoint/auth/proxy"]),
+    # requests of resources Kubernetes cannot overcommit, which the API server refuses in the pods
+    BadInput("gpu-request-differs-from-limit",
+             sets=["resources.requests.nvidia\\.com/gpu=1", "resources.limits.nvidia\\.com/gpu=2"],
+             error_contains=["resources.requests.nvidia.com/gpu=1 and resources.limits.nvidia.com/gpu=2 differ"]),
+    BadInput("gpu-request-without-limit", sets=["resources.limits.nvidia\\.com/gpu=null"],
+             error_contains=["resources.requests.nvidia.com/gpu=1 has no limit", "set resources.limits.nvidia.com/gpu=1"]),
     # found by the differential campaign (make fuzz): null entries the API server cannot decode
     BadInput("toleration-null-entry", values={"tolerations": [None]}, error_contains=["/tolerations/0", "got null"]),
     BadInput("env-null-entry", values={"model": {"env": [None]}}, error_contains=["/model/env/0", "got null"]),
