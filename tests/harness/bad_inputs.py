@@ -123,6 +123,9 @@ BAD_INPUTS = [
              error_contains=["resources.requests.nvidia.com/gpu=1 and resources.limits.nvidia.com/gpu=2 differ"]),
     BadInput("gpu-request-without-limit", sets=["resources.limits.nvidia\\.com/gpu=null"],
              error_contains=["resources.requests.nvidia.com/gpu=1 has no limit", "set resources.limits.nvidia.com/gpu=1"]),
+    # the kubelet refuses to start a container that must run as non-root with UID 0
+    BadInput("root-uid-with-run-as-non-root", sets=["securityContext.runAsUser=0"],
+             error_contains=["securityContext.runAsUser=0 with securityContext.runAsNonRoot=true", "leave runAsUser out"]),
     # found by the differential campaign (make fuzz): null entries the API server cannot decode
     BadInput("toleration-null-entry", values={"tolerations": [None]}, error_contains=["/tolerations/0", "got null"]),
     BadInput("env-null-entry", values={"model": {"env": [None]}}, error_contains=["/model/env/0", "got null"]),
