@@ -78,9 +78,11 @@ def image_matrix(table: Table) -> str:
 
     for name, row in table.levels.items():
         cells = [cell(row["images"][key], row["images"][key]["runtimeVersion"]) for key in ("cuda", "rocm", "gaudi", "cpu")]
-        spyre = row.get("spyre")
-        versions = ", ".join(f"{a['runtimeVersion']} {arch}" for arch, a in (spyre or {}).get("architectures", {}).items())
-        cells.append(cell(spyre["image"], versions) if spyre else "none")
+        if spyre := row.get("spyre"):
+            versions = ", ".join(f"{a['runtimeVersion']} {arch}" for arch, a in spyre["architectures"].items())
+            cells.append(cell(spyre["image"], versions))
+        else:
+            cells.append("none")
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ from schema import platforms
 from tests.harness import controlplane
 from tests.harness import render as render_module
 from tests.harness.kserve_controller import ensure_kserve
-from tests.harness.kube import Kube
+from tests.harness.kube import clients
 
 RUN_ID_ENV = "VLLM_KSERVE_TEST_RUN"
 _OWN_CACHE: list[str] = []
@@ -75,15 +75,10 @@ def kserve_controller(control_plane):
 def kube(control_plane):
     """A factory of clients for the API server of a platform: kube(level), the default level's
     without one. A level the control plane does not run yet is started on first use."""
-    from tests.harness.kube import context_for
-
-    default = platforms.default_level()
+    for_level, default = clients(control_plane["levels"]), platforms.default_level()
 
     def client(platform=default):
-        context = context_for(platform)
-        if context not in control_plane["levels"]:
-            controlplane.ensure_level(context)
-        return Kube(context)
+        return for_level(platform)
 
     return client
 

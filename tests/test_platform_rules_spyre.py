@@ -19,7 +19,7 @@ import pytest
 from tests.harness import objects
 from tests.harness.broken import broken_copy
 from tests.harness.render import render, render_error
-from tests.harness.scenarios import levels_where
+from tests.harness.scenarios import accelerator_values, levels_where
 
 SETUP = "source /etc/profile.d/ibm-aiu-setup.sh"
 PF = {"FLEX_COMPUTE": "SENTIENT", "FLEX_DEVICE": "PF", "TOKENIZERS_PARALLELISM": "false", "DTLOG_LEVEL": "error",
@@ -31,9 +31,8 @@ PF_33 = {**PF, "VLLM_SPYRE_REQUIRE_PRECOMPILED_DECODERS": "0"}
 
 
 def spyre(level: str, device: str, architecture: str | None = None, **more) -> dict:
-    values = {"platform": level, "deploymentMode": "RawDeployment", "tolerations": None,
-              "resources": {"requests": {"nvidia.com/gpu": None, f"ibm.com/spyre_{device}": "1"},
-                            "limits": {"nvidia.com/gpu": None, f"ibm.com/spyre_{device}": "1"}}, **more}
+    values = {**accelerator_values(f"ibm.com/spyre_{device}", toleration=False),
+              "platform": level, "deploymentMode": "RawDeployment", "tolerations": None, **more}
     if architecture:
         values["nodeSelector"] = {"kubernetes.io/arch": architecture}
     return values

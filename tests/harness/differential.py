@@ -17,6 +17,7 @@ accepts: allowed only for a refusal of DELIBERATE, each with its reason.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import re
@@ -109,6 +110,7 @@ def values_strategy(bases=None):
 def unguarded_chart() -> Path:
     """The chart without its schema and its validation rules: what it would render unchecked."""
     folder = Path(tempfile.mkdtemp(prefix="vllm-kserve-unguarded-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     chart = folder / CHART.name
     shutil.copytree(CHART, chart)
     (chart / "values.schema.json").unlink()
@@ -141,7 +143,7 @@ def judge(values: dict, kube) -> Judgement:
     if code == 0:
         accepts, message = _platform_verdict(client, out)
         return Judgement(values, level, True, "", accepts, message)
-    chart_message = err[err.find("Error"):].strip()
+    chart_message = err[max(err.find("Error"), 0):].strip()  # from helm's own "Error:" on
     _, code, out, _ = run_helm_template(values, namespace=NAMESPACE, chart=unguarded_chart())
     if code:
         return Judgement(values, level, False, chart_message, None, "")

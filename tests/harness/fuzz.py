@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, seed, settings
 
 from . import controlplane, differential
 from .kserve_controller import controllers, ensure_kserve
-from .kube import Kube, context_for
+from .kube import clients
 
 
 def main() -> int:
@@ -29,14 +29,7 @@ def main() -> int:
     state = controlplane.up(owner="fuzz")
     for controller in controllers():
         ensure_kserve(controller.level)
-    started_levels = set(state["levels"])
-
-    def kube(level: str) -> Kube:
-        context = context_for(level)
-        if context not in started_levels:
-            controlplane.ensure_level(context)
-            started_levels.add(context)
-        return Kube(context)
+    kube = clients(state["levels"])
 
     judgements: list[differential.Judgement] = []
     findings: list[differential.Judgement] = []

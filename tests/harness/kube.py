@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
@@ -68,6 +69,21 @@ class Kube:
 
     def delete_namespace(self, name: str) -> None:
         self.kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+
+
+def clients(running_levels) -> Callable[[str], Kube]:
+    """client(platform): a client of the API server of a platform's level; a level the control
+    plane does not run yet (not among `running_levels`) is started on first use."""
+    started = set(running_levels)
+
+    def client(platform: str) -> Kube:
+        context = context_for(platform)
+        if context not in started:
+            controlplane.ensure_level(context)
+            started.add(context)
+        return Kube(context)
+
+    return client
 
 
 def context_for(platform: str) -> str:

@@ -33,7 +33,7 @@ STORAGE = {
 }
 
 
-def _accelerator(resource: str | None, toleration: bool = True) -> dict:
+def accelerator_values(resource: str | None, toleration: bool = True) -> dict:
     """Values that move the model from the default NVIDIA GPU to `resource` (None: CPU only). The
     image follows the accelerator: the level's own for it, as the README's presets rely on."""
     gpus = {"nvidia.com/gpu": None, **({resource: "1"} if resource else {})}
@@ -54,9 +54,9 @@ class Accelerator:
 
 ACCELERATORS = {
     "nvidia": Accelerator({}, "nvidia.com/gpu", "cuda"),
-    "amd": Accelerator(_accelerator("amd.com/gpu"), "amd.com/gpu", "rocm"),
-    "gaudi": Accelerator(_accelerator("habana.ai/gaudi"), "habana.ai/gaudi", "gaudi"),
-    "cpu": Accelerator(_accelerator(None), None, "cpu"),
+    "amd": Accelerator(accelerator_values("amd.com/gpu"), "amd.com/gpu", "rocm"),
+    "gaudi": Accelerator(accelerator_values("habana.ai/gaudi"), "habana.ai/gaudi", "gaudi"),
+    "cpu": Accelerator(accelerator_values(None), None, "cpu"),
 }
 
 TOPOLOGIES = {
