@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from tests.harness.differential import deliberate_reason, judge, short, values_strategy
+from tests.harness.kserve_controller import ensure_kserve
 from tests.harness.render import render_error
-from tests.harness.scenarios import DIFFERENTIAL_FINDINGS
+from tests.harness.scenarios import DIFFERENTIAL_FINDINGS, TABLE, VALID, controller_levels, deep_merge
 
 pytestmark = pytest.mark.cluster
 
@@ -55,3 +56,21 @@ def test_pods_whose_gpu_request_is_not_their_limit_are_refused_by_the_api_server
                                         or "Limit must be set" in checked.stderr), checked.stderr
     assert "cannot overcommit nvidia.com/gpu" in render_error(
         {"resources": {"requests": {"nvidia.com/gpu": "1"}, "limits": {"nvidia.com/gpu": limit}}})
+
+
+@pytest.mark.parametrize("level", controller_levels())
+def test_multi_node_resources_kserve_does_not_know_are_refused_by_its_webhook_and_first_by_the_chart(
+        kube, kserve_controller, level):
+    """KServe refuses a multi-node InferenceService whose pods ask for a resource other than cpu,
+    memory, storage, ephemeral-storage and its GPU types (kserve@v0.15.2..v0.20.0
+    pkg/apis/serving/v1beta1/inference_service_validation.go, validateMultiNodeVariables; the same
+    in red-hat-data-services/kserve@rhoai-3.3:pkg/apis/serving/v1beta1/inference_service_validation.go:187-245):
+    the rule the chart's validation/_topology.tpl encodes."""
+    ensure_kserve(TABLE.crd_set_of(level))
+    combo = next(c for c in VALID if c.multi_node and not c.row["openShiftAI"])
+    hugepages = {"hugepages-2Mi": "1Gi"}
+    values = deep_merge(combo.values, {"platform": level, "resources": {"limits": hugepages, "requests": hugepages}})
+    judgement = judge(values, kube)
+    assert not judgement.chart_renders and "KServe refuses a multi-node model" in judgement.chart_message
+    assert judgement.platform_accepts is False and "Unknown GPU resource type" in judgement.platform_message, (
+        judgement.platform_message)

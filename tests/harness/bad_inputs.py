@@ -126,6 +126,24 @@ BAD_INPUTS = [
     # the kubelet refuses to start a container that must run as non-root with UID 0
     BadInput("root-uid-with-run-as-non-root", sets=["securityContext.runAsUser=0"],
              error_contains=["securityContext.runAsUser=0 with securityContext.runAsNonRoot=true", "leave runAsUser out"]),
+    # image references the kubelet cannot parse (InvalidImageName), or reads as another registry
+    BadInput("image-repository-path-too-long", values={"image": {"repository": "quay.io/" + "a" * 256, "tag": "1"}},
+             error_contains=["image.repository: the image's repository path", "has 256 characters", "longer than 255"]),
+    BadInput("modelcar-path-too-long", values={"model": {"uri": f"oci://quay.io/{'m' * 250}/{'n' * 10}:1"}},
+             error_contains=["model.uri: the image's repository path", "has 261 characters"]),
+    BadInput("modelcar-empty-path-component", sets=["model.uri=oci://quay.io/org//model:1"],
+             error_contains=["/model/uri", "'oci://quay.io/org//model:1' does not match pattern"]),
+    BadInput("image-repository-trailing-separator", sets=["image.repository=quay.io/org/vllm-", "image.tag=1"],
+             error_contains=["/image/repository", "'quay.io/org/vllm-' does not match pattern"]),
+    BadInput("image-registry-without-dot-or-port", sets=["imageRegistry=mirror"],
+             error_contains=["/imageRegistry", "'mirror' does not match pattern"]),
+    BadInput("test-image-repository-double-slash", sets=["test.image.repository=quay.io//ubi"],
+             error_contains=["/test/image/repository", "'quay.io//ubi' does not match pattern"]),
+    # resources KServe's multi-node validation does not take
+    BadInput("multi-node-hugepages", values={
+        "servingTopology": "multiNode", "deploymentMode": "RawDeployment", "model": {"uri": "oci://quay.io/org/model:1"},
+        "resources": {"limits": {"nvidia.com/gpu": "1", "hugepages-2Mi": "1Gi"}, "requests": {"hugepages-2Mi": "1Gi"}}},
+        error_contains=["resources.limits.hugepages-2Mi: KServe refuses a multi-node model", "resources.requests.hugepages-2Mi"]),
     # found by the differential campaign (make fuzz): null entries the API server cannot decode
     BadInput("toleration-null-entry", values={"tolerations": [None]}, error_contains=["/tolerations/0", "got null"]),
     BadInput("env-null-entry", values={"model": {"env": [None]}}, error_contains=["/model/env/0", "got null"]),

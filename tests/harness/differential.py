@@ -7,7 +7,8 @@ judged twice:
 
 - the chart: `helm template` renders it, or refuses it with a message;
 - the platform: the API server of the targeted level takes the objects in a server-side dry run
-  with strict field validation, behind KServe's admission webhooks where a controller runs there.
+  with strict field validation, behind KServe's admission webhooks where a controller runs there,
+  and then what the kubelet and KServe's controller refuse after admission (after_admission.py).
   For values the chart refuses, the platform judges what an unguarded copy of the chart (no schema,
   no validation rules) renders from them.
 
@@ -31,7 +32,7 @@ from hypothesis_jsonschema import from_schema
 
 from schema import platforms
 
-from . import schemas
+from . import after_admission, schemas
 from .kube import Kube, documents, is_hook
 from .paths import CHART
 from .render import run_helm_template
@@ -131,7 +132,11 @@ def _platform_verdict(client: Kube, manifest: str) -> tuple[bool, str]:
     payload = {"apiVersion": "v1", "kind": "List", "items": objects}
     result = client.kubectl("create", "--dry-run=server", "--validate=strict", "-f", "-",
                             input=json.dumps(payload), check=False)
-    return result.returncode == 0, (result.stderr or "").strip()
+    if result.returncode:
+        return False, (result.stderr or "").strip()
+    # what the kubelet and KServe's controller refuse after admission, hooks (the test pod) included
+    later = after_admission.refusals(documents(manifest))
+    return not later, "; ".join(later)
 
 
 def judge(values: dict, kube) -> Judgement:

@@ -331,4 +331,11 @@ DIFFERENTIAL_FINDINGS = [
     {"platform": "rhoai-3.0", "deploymentMode": "RawDeployment", "tolerations": [None, None]},
     {"platform": "kserve-0.17", "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
         "nodeSelectorTerms": [{"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}, None]}}}},
+    # image references the kubelet cannot parse, judged after admission (after_admission.py)
+    {"platform": "kserve-0.20", "model": {"uri": "oci://quay.io/org//model:1"}},
+    {"platform": "rhoai-2.25", "image": {"repository": "quay.io/" + "v" * 256, "tag": "1"}},
+    # a multi-node model asking for a resource KServe's multi-node validation does not take
+    {"platform": "kserve-0.17", "deploymentMode": "RawDeployment", "servingTopology": "multiNode",
+     "model": {"uri": "pvc://models/granite"}, "endpoint": {"auth": {"enabled": False, "serviceAccounts": []}},
+     "resources": {"limits": {"nvidia.com/gpu": "1", "example.com/fpga": "1"}, "requests": {"example.com/fpga": "1"}}},
 ]

@@ -147,17 +147,32 @@ ask it what the level can do and never compare level names.
 {{- end -}}
 
 {{/*
-An image reference or OCI model location ("host/path..."), with its registry host replaced by the
-mirror registry when one is set. Called with (list $ reference).
+An image reference or OCI model location, with its registry replaced by the mirror registry when one
+is set. Called with (list $ reference). Its first part names a registry only where the kubelet reads
+it as one (it has a dot or a port, or is localhost); otherwise the image is Docker Hub's and the
+whole reference (vllm/vllm-openai) moves under the mirror.
 */}}
 {{- define "vllm-kserve.mirrored" -}}
 {{- $registry := include "vllm-kserve.registry" (index . 0) -}}
 {{- $reference := index . 1 -}}
 {{- if $registry -}}
-{{- printf "%s/%s" $registry (regexReplaceAll "^[^/]+/" $reference "") -}}
+{{- $parts := splitn "/" 2 $reference -}}
+{{- if and $parts._1 (include "vllm-kserve.isRegistry" $parts._0) -}}
+{{- printf "%s/%s" $registry $parts._1 -}}
+{{- else -}}
+{{- printf "%s/%s" $registry $reference -}}
+{{- end -}}
 {{- else -}}
 {{- $reference -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+"true" where the kubelet reads the first part of an image reference as a registry host
+(distribution/reference normalize.go splitDockerDomain): a dot or a port, localhost, or capitals.
+*/}}
+{{- define "vllm-kserve.isRegistry" -}}
+{{- if or (contains "." .) (contains ":" .) (eq . "localhost") (ne (lower .) .) }}true{{ end -}}
 {{- end -}}
 
 {{/*

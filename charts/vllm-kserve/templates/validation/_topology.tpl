@@ -40,6 +40,18 @@
 {{- $errors = append $errors (printf "multiNode.backend=%s: %s (platform=%s) forms multi-node models with %s only: remove multiNode.backend (the level's own is used), or use a level that offers both: platform=%s" . $platform.title $v.platform (join " or " $platform.multiNode.backends) (join ", " (sortAlpha $with))) -}}
 {{- end -}}
 {{- end -}}
+{{- /* KServe refuses a multi-node InferenceService whose head or workers ask for any resource but
+these (kserve pkg/apis/serving/v1beta1/inference_service_validation.go validateMultiNodeVariables,
+pkg/utils/utils.go HasUnknownGpuResourceType); the chart does not write the annotation that widens
+the list, as its multi-node accelerator is always one of these GPU types */ -}}
+{{- $known := list "cpu" "memory" "storage" "ephemeral-storage" "nvidia.com/gpu" "amd.com/gpu" "intel.com/gpu" "habana.ai/gaudi" -}}
+{{- range $section := list "limits" "requests" -}}
+{{- range $name := keys (get ($v.resources | default dict) $section | default dict) | sortAlpha -}}
+{{- if not (has $name $known) -}}
+{{- $errors = append $errors (printf "resources.%s.%s: KServe refuses a multi-node model that asks for a resource other than cpu, memory, storage, ephemeral-storage and the GPU types nvidia.com/gpu, amd.com/gpu, intel.com/gpu and habana.ai/gaudi: remove it, or serve the model on one node" $section $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $v.model.env -}}
 {{- if has .name (list "PIPELINE_PARALLEL_SIZE" "TENSOR_PARALLEL_SIZE") -}}
 {{- $errors = append $errors (printf "model.env sets %s, which KServe sets itself for multi-node: use multiNode.pipelineParallelSize and multiNode.tensorParallelSize" .name) -}}
