@@ -63,9 +63,8 @@ def test_multi_node_resources_kserve_does_not_know_are_refused_by_its_webhook_an
         kube, kserve_controller, level):
     """KServe refuses a multi-node InferenceService whose pods ask for a resource other than cpu,
     memory, storage, ephemeral-storage and its GPU types (kserve@v0.15.2..v0.20.0
-    pkg/apis/serving/v1beta1/inference_service_validation.go, validateMultiNodeVariables; the same
-    in red-hat-data-services/kserve@rhoai-3.3:pkg/apis/serving/v1beta1/inference_service_validation.go:187-245):
-    the rule the chart's validation/_topology.tpl encodes."""
+    pkg/apis/serving/v1beta1/inference_service_validation.go, validateMultiNodeVariables; OpenShift
+    AI's fork in tests/test_platform_rules.py): the rule the chart's validation/_topology.tpl encodes."""
     ensure_kserve(TABLE.crd_set_of(level))
     combo = next(c for c in VALID if c.multi_node and not c.row["openShiftAI"])
     hugepages = {"hugepages-2Mi": "1Gi"}

@@ -52,6 +52,23 @@ def test_kserve_0_15_and_later_take_multi_node_only_with_autoscaler_none(level):
     assert row(level)["multiNode"]["autoscalerClass"] == "none"
 
 
+@pytest.mark.parametrize("level", levels_where(lambda r: r["openShiftAI"] and r["multiNode"]))
+def test_openshift_ai_refuses_multi_node_resources_other_than_its_gpu_types(level):
+    """OpenShift AI's KServe refuses a multi-node InferenceService whose head or worker asks for a
+    resource other than cpu, memory, storage, ephemeral-storage, nvidia.com/gpu, amd.com/gpu,
+    intel.com/gpu and habana.ai/gaudi, unless the serving.kserve.io/gpu-resource-types annotation
+    lists it ("Unknown GPU resource type"), as upstream does; the chart writes no such annotation.
+    Source: red-hat-data-services/kserve@rhoai-2.22:pkg/apis/serving/v1beta1/inference_service_validation.go:211-212,240-241
+    (IsUnknownGpuResourceType, pkg/utils/utils.go:272); @rhoai-3.3: same file :187-245 with
+    pkg/utils/utils.go:313-350 (HasUnknownGpuResourceType) and pkg/constants/constants.go:297
+    (DefaultGPUResourceTypeList); @rhoai-3.5: pkg/constants/constants.go:318."""
+    isvc = objects.workload(render({**MULTI_NODE, "platform": level}))
+    assert "serving.kserve.io/gpu-resource-types" not in isvc["metadata"].get("annotations", {})
+    refused = render_error(deep_merge(MULTI_NODE, {"platform": level, "resources": {
+        "limits": {"example.com/fpga": "1"}, "requests": {"example.com/fpga": "1"}}}))
+    assert "resources.limits.example.com/fpga: KServe refuses a multi-node model" in refused
+
+
 def test_upstream_kserve_0_15_serves_multi_node_only_from_a_pvc():
     """Upstream KServe v0.15.2's multi-node validation allows only pvc:// storage URIs; OpenShift AI's
     fork and KServe 0.16 allow oci:// too.

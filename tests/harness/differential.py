@@ -51,6 +51,8 @@ DELIBERATE = [
      ("a value of the wrong type, or a null from --set x=null, would render as text the platform reads "
      "otherwise, or remove what the chart relies on")),
     (r"value must be one of", "a value outside its list would be taken for another choice, or ignored"),
+    (r"missing property '", ("a null (--set x=null) removes a value the chart relies on: it would render <nil>, an "
+     "empty image reference, a zero, or silently another choice (tests/test_null_values.py)")),
     (r"does not match pattern", "a value of the wrong form would reach vLLM, KServe or the kubelet, which fail later"),
     (r"(minimum|maximum|minLength|maxLength|minItems|maxItems): got",
      "a number or length out of range cannot run (no replica, no accelerator, an empty name)"),
