@@ -370,3 +370,40 @@ def test_upstream_kserve_0_20_forms_multi_node_either_way():
     assert runtime["spec"]["annotations"]["multinode/executor-backend"] == "mp"
     assert "RAY_USE_TLS" not in objects.env_of(objects.worker_containers(runtime)[0])
     assert "with ray only" in render_error({**values, "platform": "kserve-0.17", "multiNode": {"backend": "mp"}})
+
+
+# How each level's webhook checks the deploymentMode of an existing InferenceService (modes.update),
+# with where that is written: validateDeploymentMode in pkg/apis/serving/v1beta1/inference_service_validation.go,
+# and the defaulter in pkg/apis/serving/v1beta1/inference_service_defaults.go.
+MODE_UPDATE_SOURCES = {
+    "rhoai-2.22": ("exact", ("red-hat-data-services/kserve@rhoai-2.22 inference_service_validation.go:399, "
+                            "no legacy names in the defaulter")),
+    "rhoai-2.23": ("exact", "red-hat-data-services/kserve@rhoai-2.23 inference_service_validation.go:485"),
+    "rhoai-2.24": ("exact", "red-hat-data-services/kserve@rhoai-2.24 inference_service_validation.go:485"),
+    "rhoai-2.25": ("exact", "red-hat-data-services/kserve@rhoai-2.25 inference_service_validation.go:485"),
+    "rhoai-3.0": ("exact", "red-hat-data-services/kserve@rhoai-3.0 inference_service_validation.go:485"),
+    "rhoai-3.2": ("exact", "red-hat-data-services/kserve@rhoai-3.2 inference_service_validation.go:485"),
+    "rhoai-3.3": ("exact", "red-hat-data-services/kserve@rhoai-3.3 inference_service_validation.go:485"),
+    "rhoai-3.4": ("normalized", ("red-hat-data-services/kserve@rhoai-3.4 inference_service_validation.go:585 "
+                  "(ParseDeploymentMode of the status), inference_service_defaults.go:168")),
+    "rhoai-3.5": ("normalized", ("red-hat-data-services/kserve@rhoai-3.5 inference_service_validation.go:695, "
+                  "inference_service_defaults.go:168")),
+    "kserve-0.15": ("exact", "kserve/kserve@v0.15.2 inference_service_validation.go:447-457"),
+    "kserve-0.16": ("exact", "kserve/kserve@v0.16.0 inference_service_validation.go:493-503, no legacy names in the defaulter"),
+    "kserve-0.17": ("annotationOnly", ("kserve/kserve@v0.17.0 inference_service_defaults.go:157-170 rewrites the "
+                    "annotation, inference_service_validation.go:495-505 compares the status as written")),
+    "kserve-0.20": ("normalized", "kserve/kserve@v0.20.0 inference_service_validation.go:691-701"),
+}
+
+
+@pytest.mark.parametrize("level", list(MODE_UPDATE_SOURCES))
+def test_each_level_checks_the_mode_of_an_existing_model_as_its_webhook_does(level):
+    """KServe refuses an update whose deploymentMode annotation differs from the mode the
+    InferenceService's status records. Levels differ in what they compare: the names as written
+    (exact), the annotation rewritten from a legacy name but the status as written (annotationOnly),
+    or both read with legacy names mapped (normalized). The chart keeps the recorded name on exact
+    levels and refuses an in-place upgrade of a legacy model on annotationOnly ones
+    (tests/test_upgrade_paths.py runs both behind KServe's own webhooks). Source: per level, in
+    MODE_UPDATE_SOURCES."""
+    assert set(MODE_UPDATE_SOURCES) == set(TABLE.levels)
+    assert row(level)["modes"]["update"] == MODE_UPDATE_SOURCES[level][0]

@@ -32,6 +32,7 @@ def test_every_row_holds_every_field(level):
     assert row["multiNode"]["backend"] in row["multiNode"]["backends"] and set(row["multiNode"]["backends"]) <= {"ray", "mp"}
     assert row["crdSet"] in TABLE.crd_sets
     assert row["modes"]["raw"]["writes"] in row["modes"]["raw"]["names"]
+    assert row["modes"]["update"] in ("exact", "annotationOnly", "normalized")
     if row["modes"]["serverless"]:
         assert row["modes"]["serverless"]["writes"] in row["modes"]["serverless"]["names"]
     assert row["authProxy"] in ("none", "oauth-proxy", "kube-rbac-proxy", "selectable")

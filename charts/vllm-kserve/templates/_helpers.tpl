@@ -134,11 +134,33 @@ ask it what the level can do and never compare level names.
 {{- if (include "vllm-kserve.platform" . | fromYaml).openShiftAI }}true{{ end -}}
 {{- end -}}
 
-{{/* The deployment mode spelled the way the targeted level names it (KServe 0.16 renamed them). */}}
+{{/*
+The deployment mode spelled the way the targeted level names it (KServe 0.16 renamed them). Where
+the level's webhook compares the annotation of an existing InferenceService with the mode its status
+records as written (modes.update exact), the name the live object records is kept: one made by an
+older KServe records the legacy name, and any other would be refused as a change of mode.
+*/}}
 {{- define "vllm-kserve.deploymentMode" -}}
 {{- $modes := (include "vllm-kserve.platform" . | fromYaml).modes -}}
 {{- $mode := get $modes (ternary "serverless" "raw" (eq (include "vllm-kserve.serverless" .) "true")) | default dict -}}
-{{- default (include "vllm-kserve.modeName" .) $mode.writes -}}
+{{- $name := default (include "vllm-kserve.modeName" .) $mode.writes -}}
+{{- if eq (toString $modes.update) "exact" -}}
+{{- $recorded := dig "status" "deploymentMode" "" (include "vllm-kserve.live" . | fromYaml) -}}
+{{- if has $recorded ($mode.names | default list) }}{{ $name = $recorded }}{{ end -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/*
+The release's InferenceService as the cluster holds it now, as YAML: {} offline (helm template),
+on a first install, and where it is gone. Looked up once per render.
+*/}}
+{{- define "vllm-kserve.live" -}}
+{{- if not (hasKey . "vllmKserveLive") -}}
+{{- $live := lookup "serving.kserve.io/v1beta1" "InferenceService" .Release.Namespace (include "vllm-kserve.workloadName" .) -}}
+{{- $_ := set . "vllmKserveLive" (toYaml ($live | default dict)) -}}
+{{- end -}}
+{{- get . "vllmKserveLive" -}}
 {{- end -}}
 
 {{/* imageRegistry -> global.imageRegistry -> "" (keep the registry of each image) */}}
