@@ -144,6 +144,13 @@ BAD_INPUTS = [
         "servingTopology": "multiNode", "deploymentMode": "RawDeployment", "model": {"uri": "oci://quay.io/org/model:1"},
         "resources": {"limits": {"nvidia.com/gpu": "1", "hugepages-2Mi": "1Gi"}, "requests": {"hugepages-2Mi": "1Gi"}}},
         error_contains=["resources.limits.hugepages-2Mi: KServe refuses a multi-node model", "resources.requests.hugepages-2Mi"]),
+    # a mode the level lacks, a value of the chart's 0.x line, and a null on a value the chart needs
+    BadInput("serverless-on-a-level-without-knative", sets=["platform=rhoai-3.3", "deploymentMode=Serverless"],
+             error_contains=["deploymentMode=Serverless: OpenShift AI 3.3 (platform=rhoai-3.3) has no Knative",
+                             "use deploymentMode=RawDeployment"]),
+    BadInput("old-display-name-value", sets=["displayName=Granite"],
+             error_contains=["displayName", "inferenceService.displayName"]),
+    BadInput("model-uri-null", sets=["model.uri=null"], error_contains=["at '/model': missing property 'uri'"]),
     # found by the differential campaign (make fuzz): null entries the API server cannot decode
     BadInput("toleration-null-entry", values={"tolerations": [None]}, error_contains=["/tolerations/0", "got null"]),
     BadInput("env-null-entry", values={"model": {"env": [None]}}, error_contains=["/model/env/0", "got null"]),

@@ -41,25 +41,79 @@ from .scenarios import VALID
 SCHEMA = json.loads((CHART / "values.schema.json").read_text())
 NAMESPACE = "differential"
 
-# Refusals of values the platform itself would take, on purpose: (a pattern of the chart's
+# Refusals of values the platform itself would take, on purpose: (a name, a pattern of the chart's
 # message, as Helm 4 words schema errors, and why the chart refuses anyway). A refusal the
 # platform accepts that matches none is a finding.
 DELIBERATE = [
-    (r"additional properties '[^']*' not allowed",
+    ("unknown value", r"additional properties '[^']*' not allowed",
      "a misspelt or unknown value would be ignored without a word"),
-    (r"got \w+, want \w+",
+    ("wrong type", r"got \w+, want \w+",
      ("a value of the wrong type, or a null from --set x=null, would render as text the platform reads "
      "otherwise, or remove what the chart relies on")),
-    (r"value must be one of", "a value outside its list would be taken for another choice, or ignored"),
-    (r"missing property '", ("a null (--set x=null) removes a value the chart relies on: it would render <nil>, an "
-     "empty image reference, a zero, or silently another choice (tests/test_null_values.py)")),
-    (r"does not match pattern", "a value of the wrong form would reach vLLM, KServe or the kubelet, which fail later"),
-    (r"(minimum|maximum|minLength|maxLength|minItems|maxItems): got",
+    ("not in its list", r"value must be one of", "a value outside its list would be taken for another choice, or ignored"),
+    ("null on a needed value", r"missing property '",
+     ("a null (--set x=null) removes a value the chart relies on: it would render <nil>, an empty image "
+      "reference, a zero, or silently another choice (tests/test_null_values.py)")),
+    ("wrong form", r"does not match pattern",
+     "a value of the wrong form would reach vLLM, KServe or the kubelet, which fail later"),
+    ("out of range", r"(minimum|maximum|minLength|maxLength|minItems|maxItems): got",
      "a number or length out of range cannot run (no replica, no accelerator, an empty name)"),
-    (r"cannot render these values",
-     ("a topic rule (templates/validation/): what KServe's controller, vLLM or the kubelet would fail on "
-     "after the API server took it, or a choice the level would overwrite, refused with its fix")),
 ]
+
+# The chart's topic rules (templates/validation/_<topic>.tpl), each refusing for its own reason:
+# every line of a "cannot render these values" message is matched to the rule format that wrote it,
+# and so to its topic. A line no rule wrote is a finding.
+TOPIC_REASONS = {
+    "names": "a name KServe or Knative derives (Deployments, Services, Routes) would exceed 63 characters, which "
+             "they refuse only when they build those objects, after the InferenceService was taken",
+    "upgrade": "KServe's webhooks refuse this change of an existing object; refused before anything is sent, so "
+               "nothing is left half-applied",
+    "modes": "the level has no such deployment mode: KServe takes the object and never runs the model",
+    "storage": "a model location or credential the level's storage initializer cannot use: the pods fail after the "
+               "objects were taken",
+    "resources": "requests of extended resources and hugepages must equal their limits: the API server refuses the "
+                 "pods KServe makes, not the InferenceService",
+    "images": "an image the level does not ship for the accelerator, or one the kubelet cannot parse: the pods never start",
+    "runtime": "values an existing ServingRuntime would make meaningless would be silently ignored",
+    "topology": "multi-node settings KServe's controller, its webhooks or vLLM refuse, or that form no working vLLM",
+    "args": "vLLM flags the chart manages, given again in model.args, would silently override one another",
+    "scaling": "replica counts and autoscaler settings KServe, Knative or KEDA refuse or ignore after taking the object",
+    "serverless": "what Knative refuses when it builds the revision, after KServe took the InferenceService",
+    "auth": "auth the level's proxy cannot give would leave the endpoint open, or shut for every caller",
+    "hardware": "the hardware profile's webhook would overwrite or wipe what the chart renders",
+    "spyre": "an IBM Spyre setup the level ships no runtime template for",
+    "security": "a security context the kubelet refuses when it starts the container",
+    "cluster": "the cluster contradicts the chosen level: KServe would take the objects and never run the model",
+    "migration": "a value of the chart's 0.x line, named with its new name instead of being dropped",
+}
+
+_GO_STRING = r'"((?:[^"\\]|\\.)*)"'
+
+
+@functools.cache
+def rule_formats() -> dict[str, list[re.Pattern]]:
+    """For each topic, a pattern of each message its rules append (the format string of the
+    template's printf, each verb matching any text)."""
+    found: dict[str, list[re.Pattern]] = {}
+    for path in sorted((CHART / "templates" / "validation").glob("_*.tpl")):
+        for match in re.finditer(r"append \$errors (?:\(printf )?" + _GO_STRING, path.read_text()):
+            literal = json.loads(f'"{match.group(1)}"')
+            parts = re.split(r"%[-+# 0-9.]*[svdqT]", literal)
+            found.setdefault(path.stem.lstrip("_"), []).append(re.compile(".*?".join(map(re.escape, parts)) + "$", re.S))
+    return found
+
+
+def rule_topics(message: str) -> list[str] | None:
+    """The topic of each rule that refused, from a "cannot render these values" message; None when a
+    line matches no rule, or several."""
+    lines = re.findall(r"(?m)^  - (.*)$", message.split("cannot render these values:", 1)[-1])
+    topics = []
+    for line in lines:
+        hits = {topic for topic, patterns in rule_formats().items() if any(p.match(line) for p in patterns)}
+        if len(hits) != 1:
+            return None
+        topics.append(hits.pop())
+    return topics or None
 
 
 @dataclass(frozen=True)
@@ -82,8 +136,17 @@ class Judgement:
         return "refused-on-purpose" if deliberate_reason(self.chart_message) else "unexplained"
 
 
+def refusal_classes(message: str) -> list[str]:
+    """Which rows of the tables a refusal falls under: "rule: <topic>" for each topic rule that
+    refused, or the name of the schema row; empty when none explains it."""
+    if "cannot render these values" in message:
+        return [f"rule: {topic}" for topic in dict.fromkeys(rule_topics(message) or [])]
+    return next(([name] for name, pattern, _ in DELIBERATE if re.search(pattern, message)), [])
+
+
 def deliberate_reason(message: str) -> str | None:
-    return next((reason for pattern, reason in DELIBERATE if re.search(pattern, message)), None)
+    reasons = {name: reason for name, _, reason in DELIBERATE} | {f"rule: {t}": r for t, r in TOPIC_REASONS.items()}
+    return "; ".join(reasons[c] for c in refusal_classes(message)) or None
 
 
 # --- values ---------------------------------------------------------------------------------------

@@ -61,6 +61,13 @@ def main() -> int:
           f"{os.cpu_count()} cores)")
     for direction in ("agree", "refused-on-purpose", "defect", "unexplained"):
         print(f"  {direction}: {counts.get(direction, 0)}")
+    by_class: dict[str, int] = {}
+    for judgement in judgements:
+        if judgement.direction == "refused-on-purpose":
+            for name in differential.refusal_classes(judgement.chart_message):
+                by_class[name] = by_class.get(name, 0) + 1
+    for name, count in sorted(by_class.items(), key=lambda item: -item[1]):
+        print(f"    {name}: {count}")
     for judgement in findings[:10]:
         print(f"- {judgement.direction} at {judgement.level}: values {differential.short(str(judgement.values), 300)}\n"
               f"  chart: {differential.short(judgement.chart_message) or 'renders'}\n"
