@@ -151,6 +151,11 @@ BAD_INPUTS = [
     BadInput("old-display-name-value", sets=["displayName=Granite"],
              error_contains=["displayName", "inferenceService.displayName"]),
     BadInput("model-uri-null", sets=["model.uri=null"], error_contains=["at '/model': missing property 'uri'"]),
+    # found by the differential campaign (make fuzz): a number the API server cannot decode as int32
+    BadInput("disruption-budget-beyond-int32", values={"podDisruptionBudget": {"maxUnavailable": 2 ** 31}},
+             error_contains=["/podDisruptionBudget/maxUnavailable", "maximum"]),
+    BadInput("pipeline-parallel-beyond-int32", values={"multiNode": {"pipelineParallelSize": 2 ** 40}},
+             error_contains=["/multiNode/pipelineParallelSize", "maximum"]),
     # found by the differential campaign (make fuzz): null entries the API server cannot decode
     BadInput("toleration-null-entry", values={"tolerations": [None]}, error_contains=["/tolerations/0", "got null"]),
     BadInput("env-null-entry", values={"model": {"env": [None]}}, error_contains=["/model/env/0", "got null"]),

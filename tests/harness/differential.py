@@ -51,7 +51,7 @@ DELIBERATE = [
      ("a value of the wrong type, or a null from --set x=null, would render as text the platform reads "
      "otherwise, or remove what the chart relies on")),
     ("not in its list", r"value must be one of", "a value outside its list would be taken for another choice, or ignored"),
-    ("null on a needed value", r"missing property '",
+    ("null on a needed value", r"missing propert(y|ies) '",
      ("a null (--set x=null) removes a value the chart relies on: it would render <nil>, an empty image "
       "reference, a zero, or silently another choice (tests/test_null_values.py)")),
     ("wrong form", r"does not match pattern",

@@ -331,6 +331,9 @@ DIFFERENTIAL_FINDINGS = [
     {"platform": "rhoai-3.0", "deploymentMode": "RawDeployment", "tolerations": [None, None]},
     {"platform": "kserve-0.17", "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
         "nodeSelectorTerms": [{"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}, None]}}}},
+    # a number beyond the int32 the API server decodes the field into
+    {"platform": "rhoai-3.3", "deploymentMode": "RawDeployment", "scaling": {"minReplicas": 2, "maxReplicas": 2},
+     "podDisruptionBudget": {"enabled": True, "maxUnavailable": 376129883209806460}},
     # image references the kubelet cannot parse, judged after admission (after_admission.py)
     {"platform": "kserve-0.20", "model": {"uri": "oci://quay.io/org//model:1"}},
     {"platform": "rhoai-2.25", "image": {"repository": "quay.io/" + "v" * 256, "tag": "1"}},
