@@ -70,7 +70,9 @@ def with_container(**changes) -> dict:
     (with_container(securityContext={"runAsNonRoot": True, "runAsUser": 0}), "runAsNonRoot with runAsUser 0"),
     (with_container(resources={"requests": {"nvidia.com/gpu": "1"}, "limits": {"nvidia.com/gpu": "2"}}), "is not its limit"),
     (with_container(resources={"requests": {"hugepages-2Mi": "1Gi"}}), "is not its limit"),
-], ids=["empty-path-component", "capitals", "root-uid", "gpu-limit-differs", "hugepages-without-limit"])
+    (with_container(resources={"requests": {0: "1", "example.com/x": "1"}, "limits": {0: "1"}}), "is not its limit"),
+], ids=["empty-path-component", "capitals", "root-uid", "gpu-limit-differs", "hugepages-without-limit",
+        "numeric-resource-name"])
 def test_each_check_after_admission_can_fail(pod, finds):
     assert after_admission.refusals([CLEAN_POD]) == []
     assert any(finds in problem for problem in after_admission.refusals([pod])), after_admission.refusals([pod])
@@ -84,6 +86,9 @@ def test_the_multi_node_resource_check_follows_kserve_and_its_annotation():
     assert any("no GPU type KServe knows" in p for p in after_admission.refusals(docs))
     isvc["metadata"].setdefault("annotations", {})[after_admission.GPU_TYPES_ANNOTATION] = '["example.com/fpga"]'
     assert after_admission.refusals(docs) == []
+    # a resource name YAML reads as a number is still a name KServe does not know
+    isvc["spec"]["predictor"]["model"]["resources"]["limits"][1] = "1"
+    assert any("['1']" in p for p in after_admission.refusals(docs))
 
 
 def test_the_image_check_fails_on_a_chart_that_renders_a_reference_the_kubelet_cannot_parse(tmp_path):

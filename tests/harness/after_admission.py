@@ -78,8 +78,9 @@ def _overcommitted(docs: list[dict]) -> list[str]:
     for doc in docs:
         for where, container, _ in _containers(doc):
             resources = container.get("resources") or {}
-            requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
-            for name, request in requests.items():
+            requests = {str(k): v for k, v in (resources.get("requests") or {}).items()}
+            limits = {str(k): v for k, v in (resources.get("limits") or {}).items()}
+            for name, request in requests.items():  # keys as text: YAML reads a bare 0 as a number
                 fixed = ("/" in name and "kubernetes.io/" not in name) or name.startswith("hugepages-")
                 if fixed and str(limits.get(name)) != str(request):
                     problems.append(f"{where}: {name} request {request} is not its limit {limits.get(name)}")
@@ -98,7 +99,7 @@ def _unknown_gpu_types(docs: list[dict]) -> list[str]:
         allowed = BASIC_RESOURCES | GPU_RESOURCES | set(json.loads(extra) if extra else [])
         for where, container, _ in _containers(doc):
             resources = container.get("resources") or {}
-            names = set(resources.get("requests") or {}) | set(resources.get("limits") or {})
+            names = {str(n) for n in (*(resources.get("requests") or {}), *(resources.get("limits") or {}))}
             if unknown := sorted(names - allowed):
                 problems.append(f"{where}: multi-node resources {unknown} are no GPU type KServe knows")
     return problems
