@@ -20,6 +20,7 @@ from tests.harness.kube import is_subset
 from tests.harness.render import notes, render, render_error
 from tests.harness.scenarios import (
     CI_VALUES,
+    CLUSTER_PREREQUISITES,
     TABLE,
     UPSTREAM,
     accepted_upstream,
@@ -45,6 +46,11 @@ def upstream(kube, kserve_controller, request):
     level = getattr(request, "param", UPSTREAM["platform"])
     cluster.ensure_kserve(TABLE.crd_set_of(level))
     client = kube(level)
+    # the scenarios' priority and runtime classes: made once per API server (another worker may race)
+    client.kubectl("create", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": CLUSTER_PREREQUISITES}),
+                   check=False)
+    for item in CLUSTER_PREREQUISITES:
+        client.kubectl("get", item["kind"].lower(), item["metadata"]["name"])
     made = []
 
     def namespace(prefix, labels=None):
@@ -99,6 +105,25 @@ def assert_restricted(client, ns, pod_spec):
     manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "template-check", "namespace": ns}, "spec": spec}
     checked = client.kubectl("create", "--dry-run=server", "-f", "-", input=json.dumps(manifest))
     assert "PodSecurity" not in checked.stderr, checked.stderr
+
+
+POD_SETTINGS = ("priorityClassName", "runtimeClassName", "schedulerName", "topologySpreadConstraints",
+                "securityContext", "terminationGracePeriodSeconds")
+
+
+def assert_pod_settings(deployment, pod_spec_source, values):
+    """The pod fields the chart set (in the predictor, or a worker's workerSpec) and the user's
+    labels and annotations are on the pods KServe's Deployment makes."""
+    pod = deployment["spec"]["template"]["spec"]
+    for field in POD_SETTINGS:
+        if field in pod_spec_source:
+            assert pod.get(field) == pod_spec_source[field], field
+    metadata = deployment["spec"]["template"]["metadata"]
+    own = values.get("inferenceService", {})
+    for key, value in {**own.get("labels", {}), **values.get("podLabels", {})}.items():
+        assert metadata["labels"].get(key) == value, key
+    for key, value in {**own.get("annotations", {}), **values.get("podAnnotations", {})}.items():
+        assert metadata["annotations"].get(key) == value, key
 
 
 def expected_args(docs, isvc_name):
@@ -157,6 +182,7 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
     assert pod.get("tolerations", []) == predictor.get("tolerations", [])
     assert pod.get("nodeSelector", {}) == predictor.get("nodeSelector", {})
     assert pod.get("imagePullSecrets", []) == predictor.get("imagePullSecrets", [])
+    assert_pod_settings(deployment, predictor, values)
 
     assert deployment["spec"]["strategy"]["type"] == predictor["deploymentStrategy"]["type"]
 
@@ -178,10 +204,12 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
 
 @pytest.mark.parametrize("upstream, path", CASES["multi"], indirect=["upstream"])
 def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstream, path):
-    client, ns, values, _, name, _ = install_scenario(upstream, path)
+    client, ns, values, _, name, predictor = install_scenario(upstream, path)
     pp, tp = values["multiNode"]["pipelineParallelSize"], values["multiNode"]["tensorParallelSize"]
     head = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the head Deployment")
     worker = wait_for(lambda: client.get("deployment", f"{name}-predictor-worker", ns), "the worker Deployment")
+    assert_pod_settings(head, predictor, values)
+    assert_pod_settings(worker, predictor["workerSpec"], values)
     assert worker["spec"]["replicas"] == pp - 1
     assert head["spec"]["replicas"] == 1
     for deployment, name_ in ((head, "kserve-container"), (worker, "worker-container")):

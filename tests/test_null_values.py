@@ -3,9 +3,10 @@ so a null takes away what the chart relies on unless the schema requires the val
 fails, naming it. The documented exceptions:
 
 - a value whose default is null already (null is its default);
-- inside the Kubernetes-typed values (securityContext, resources, tolerations, nodeSelector,
-  affinity, imagePullSecrets), where a null is Helm's way to drop a default entry (a user's `{}`
-  merges with the defaults instead): the objects are rendered without it, or the render fails
+- inside the Kubernetes-typed values (securityContext, podSecurityContext, resources, tolerations,
+  nodeSelector, affinity, topologySpreadConstraints, imagePullSecrets, podLabels, podAnnotations),
+  where a null is Helm's way to drop a default entry (a user's `{}` merges with the defaults
+  instead): the objects are rendered without it, or the render fails
   naming it where Kubernetes needs it.
 """
 
@@ -21,7 +22,8 @@ from tests.harness.paths import CHART
 from tests.harness.render import render, render_error, run_helm_template
 
 DEFAULTS = yaml.safe_load((CHART / "values.yaml").read_text())
-KUBERNETES_TYPED = {"securityContext", "resources", "tolerations", "nodeSelector", "affinity", "imagePullSecrets"}
+KUBERNETES_TYPED = {"securityContext", "resources", "tolerations", "nodeSelector", "affinity", "imagePullSecrets",
+                    "podAnnotations", "podLabels", "topologySpreadConstraints", "podSecurityContext"}
 
 
 def value_paths(node: dict, path: tuple = ()) -> list[tuple[tuple, object]]:

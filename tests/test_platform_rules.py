@@ -69,6 +69,29 @@ def test_openshift_ai_refuses_multi_node_resources_other_than_its_gpu_types(leve
     assert "resources.limits.example.com/fpga: KServe refuses a multi-node model" in refused
 
 
+@pytest.mark.parametrize("level", levels_where(lambda r: r["modes"]["serverless"]))
+def test_the_knative_features_each_level_enables_for_serverless_pods(level):
+    """Knative takes a pod field behind a feature flag only where the KnativeServing enables it, and
+    terminationGracePeriodSeconds never (knative.dev/serving@v0.44.0 pkg/apis/serving/fieldmask.go:208-270,
+    PodSpecMask; defaults in pkg/apis/config/features.go:80-110, all of them Disabled). OpenShift AI 2.x
+    configures its KnativeServing with affinity, nodeselector, tolerations, the two
+    persistent-volume flags and schedulername.
+    Source: red-hat-data-services/rhods-operator@rhoai-2.22..rhoai-2.25:
+    internal/controller/components/kserve/resources/serving-install/knative-serving.tmpl.yaml:33-38.
+    Upstream KServe leaves Knative's configuration to the cluster, so its rows assume Knative's defaults."""
+    openshift = ["kubernetes.podspec-affinity", "kubernetes.podspec-nodeselector", "kubernetes.podspec-tolerations",
+                 "kubernetes.podspec-persistent-volume-write", "kubernetes.podspec-persistent-volume-claim",
+                 "kubernetes.podspec-schedulername"]
+    features = row(level)["modes"]["serverless"]["knativeFeatures"]
+    assert features == (openshift if row(level)["openShiftAI"] else [])
+    values = {"platform": level, "deploymentMode": "Serverless", "endpoint": {"auth": {"enabled": False}},
+              "schedulerName": "gpu-scheduler"}
+    if "kubernetes.podspec-schedulername" in features:
+        assert objects.predictor(render(values))["schedulerName"] == "gpu-scheduler"
+    else:
+        assert "kubernetes.podspec-schedulername is enabled" in render_error(values)
+
+
 def test_upstream_kserve_0_15_serves_multi_node_only_from_a_pvc():
     """Upstream KServe v0.15.2's multi-node validation allows only pvc:// storage URIs; OpenShift AI's
     fork and KServe 0.16 allow oci:// too.

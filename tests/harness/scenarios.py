@@ -23,6 +23,14 @@ from .render import LOADER, HelmError, render
 
 CI_VALUES = sorted((CHART / "ci").glob("*-values.yaml"))
 
+# Cluster-scoped objects the ci/ scenarios name, which a platform team makes once per cluster: the
+# API server refuses pods of a PriorityClass or RuntimeClass that does not exist.
+CLUSTER_PREREQUISITES = [
+    {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "gpu-serving"},
+     "value": 100000, "description": "Model servers on GPU nodes"},
+    {"apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": "nvidia"}, "handler": "nvidia"},
+]
+
 OCI_MODEL = "oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.3-2b-instruct"
 PVC_MODEL = "pvc://models/granite-3.3-2b-instruct"
 

@@ -412,6 +412,26 @@ seccompProfile: {type: RuntimeDefault}
 imagePullSecrets:
   {{- . | nindent 2 }}
 {{- end }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
+{{- with .Values.runtimeClassName }}
+runtimeClassName: {{ . | quote }}
+{{- end }}
+{{- with .Values.schedulerName }}
+schedulerName: {{ . | quote }}
+{{- end }}
+{{- with .Values.podSecurityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if not (kindIs "invalid" .Values.terminationGracePeriodSeconds) }}
+terminationGracePeriodSeconds: {{ int .Values.terminationGracePeriodSeconds }}
+{{- end }}
+{{- with .Values.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- with .Values.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -426,6 +446,50 @@ tolerations:
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The labels and annotations the chart itself sets on the InferenceService and its pods, each with
+the value that decides it ({by: value}) or why the chart fixes it ({why: ...}), as YAML
+{labels: {key: ...}, annotations: {key: ...}}: a user's
+inferenceService.labels/annotations and podLabels/podAnnotations may not set them, as KServe
+copies the InferenceService's onto the pods and the predictor's win there.
+*/}}
+{{- define "vllm-kserve.managedMetadata" -}}
+labels:
+  app.kubernetes.io/name: {by: nameOverride}
+  app.kubernetes.io/instance: {why: "the release name"}
+  app.kubernetes.io/managed-by: {why: "Helm"}
+  app.kubernetes.io/part-of: {why: "the chart"}
+  app.kubernetes.io/component: {why: "the chart"}
+  opendatahub.io/dashboard: {why: "the OpenShift AI dashboard lists the model by it"}
+  networking.knative.dev/visibility: {by: endpoint.externalRoute.enabled}
+  networking.kserve.io/visibility: {by: endpoint.externalRoute.enabled}
+  serving.kserve.io/inferenceservice: {why: "KServe sets it on the pods, and selects them by it"}
+  component: {why: "KServe sets it on the pods, and selects them by it"}
+  serving.kserve.io/inferenceservice-generation: {why: "KServe sets it on multi-node pods"}
+annotations:
+  openshift.io/display-name: {by: inferenceService.displayName}
+  serving.kserve.io/deploymentMode: {by: deploymentMode}
+  haproxy.router.openshift.io/timeout: {by: endpoint.timeoutSeconds}
+  serving.knative.openshift.io/enablePassthrough: {by: deploymentMode}
+  sidecar.istio.io/inject: {by: deploymentMode}
+  sidecar.istio.io/rewriteAppHTTPProbers: {by: deploymentMode}
+  autoscaling.knative.dev/class: {by: scaling.serverless.scaleMetric}
+  security.opendatahub.io/enable-auth: {by: endpoint.auth.enabled}
+  {{- with (include "vllm-kserve.platform" . | fromYaml).authProxySelector }}
+  {{ .annotation }}: {by: endpoint.auth.proxy}
+  {{- end }}
+  serving.kserve.io/autoscalerClass: {by: scaling.rawDeployment.autoscaler}
+  serving.kserve.io/stop: {by: scaling.stopped}
+  opendatahub.io/hardware-profile-name: {by: hardwareProfile.name}
+  opendatahub.io/hardware-profile-namespace: {by: hardwareProfile.namespace}
+  serving.kserve.io/storageSecretName: {by: model.huggingFace.tokenSecret.name}
+  serving.knative.dev/progress-deadline: {by: probes.startupMinutes}
+  autoscaling.knative.dev/scale-to-zero-pod-retention-period: {by: scaling.serverless.retentionPeriod}
+  prometheus.io/port: {why: "the runtime's metrics port, which OpenShift AI's ServiceMonitor reads"}
+  prometheus.io/path: {why: "the runtime's metrics path, which OpenShift AI's ServiceMonitor reads"}
+  multinode/executor-backend: {by: multiNode.backend}
 {{- end -}}
 
 {{/*

@@ -22,6 +22,21 @@
 {{- $errors = append $errors (printf "securityContext.capabilities.add=%s: Knative allows adding only NET_BIND_SERVICE in Serverless mode: remove the others, or use deploymentMode=RawDeployment" (toJson .)) -}}
 {{- end -}}
 {{- end -}}
+{{- /* Knative takes these pod fields only behind its feature flags, and terminationGracePeriodSeconds
+never (knative.dev/serving pkg/apis/serving/fieldmask.go PodSpecMask) */ -}}
+{{- $platform := include "vllm-kserve.platform" . | fromYaml -}}
+{{- $features := ($platform.modes.serverless | default dict).knativeFeatures | default list -}}
+{{- $gated := dict "priorityClassName" "kubernetes.podspec-priorityclassname" "runtimeClassName" "kubernetes.podspec-runtimeclassname" "schedulerName" "kubernetes.podspec-schedulername" "topologySpreadConstraints" "kubernetes.podspec-topologyspreadconstraints" "podSecurityContext" "kubernetes.podspec-securitycontext" -}}
+{{- $who := ternary (printf "%s's KnativeServing (platform=%s)" $platform.title $v.platform) (printf "Knative's default configuration (the one platform=%s assumes)" $v.platform) (eq (include "vllm-kserve.openShiftAI" .) "true") -}}
+{{- range $value := keys $gated | sortAlpha -}}
+{{- $flag := get $gated $value -}}
+{{- if and (get $v $value) (not (has $flag $features)) -}}
+{{- $errors = append $errors (printf "%s is refused by Knative in Serverless mode unless its feature %s is enabled, which %s leaves off: remove it, or use deploymentMode=%s" $value $flag $who $platform.modes.raw.writes) -}}
+{{- end -}}
+{{- end -}}
+{{- if not (kindIs "invalid" $v.terminationGracePeriodSeconds) -}}
+{{- $errors = append $errors (printf "terminationGracePeriodSeconds is refused by Knative in Serverless mode, which sets it from the request timeout: remove it, or use deploymentMode=%s" $platform.modes.raw.writes) -}}
+{{- end -}}
 {{- range $v.model.env -}}
 {{- if has .name (list "PORT" "K_SERVICE" "K_CONFIGURATION" "K_REVISION") -}}
 {{- $errors = append $errors (printf "model.env sets %s, which Knative reserves in Serverless mode: rename the variable or use deploymentMode=RawDeployment" .name) -}}
