@@ -233,22 +233,105 @@ def chart_schema_with_definitions(chart_schema: dict, version: str) -> dict:
     text = json.dumps(chart_schema)
     wanted = set(re.findall(r'"#/definitions/(io\.k8s\.[^"]+)"', text))
     own = {k: v for k, v in chart_schema.get("definitions", {}).items() if not k.startswith("io.k8s.")}
-    vendored = non_null_items(closure(wanted, load_definitions(version), "#/definitions/"))
+    vendored = with_pod_checks(non_null_items(closure(wanted, load_definitions(version), "#/definitions/")))
     return {**chart_schema, "definitions": {**dict(sorted(own.items())), **vendored}}
 
 
+# What the API server checks on the pods besides the types its OpenAPI schema gives: the pod
+# templates KServe makes from the InferenceService are refused there, after the InferenceService
+# was taken, so the chart's schema adds each check to the definition it concerns (kubernetes@v1.36.3
+# pkg/apis/core/validation/validation.go, and apimachinery pkg/apis/meta/v1/validation/validation.go
+# for label selectors).
+_QUALIFIED = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+_LABEL_VALUE = {"type": "string", "maxLength": 63, "pattern": r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"}
+_WEIGHT = {"properties": {"weight": {"minimum": 1, "maximum": 100}}}
+_OPERATOR_VALUES = [  # In/NotIn need values, Exists/DoesNotExist take none
+    {"if": {"required": ["operator"], "properties": {"operator": {"enum": ["In", "NotIn"]}}},
+     "then": {"required": ["values"], "properties": {"values": {"minItems": 1}}}},
+    {"if": {"required": ["operator"], "properties": {"operator": {"enum": ["Exists", "DoesNotExist"]}}},
+     "then": {"properties": {"values": {"maxItems": 0}}}},
+]
+POD_CHECKS = {
+    # ValidatePreferredSchedulingTerms (:5142-5156), validateWeightedPodAffinityTerms (:5184-5195)
+    "io.k8s.api.core.v1.PreferredSchedulingTerm": [_WEIGHT],
+    "io.k8s.api.core.v1.WeightedPodAffinityTerm": [_WEIGHT],
+    # validatePodAffinityTerm (:5158-5173): a topology key, a qualified name
+    "io.k8s.api.core.v1.PodAffinityTerm": [{"properties": {"topologyKey": {"type": "string", "pattern": _QUALIFIED}}}],
+    # ValidateNodeSelectorRequirement (:4962-4992)
+    "io.k8s.api.core.v1.NodeSelectorRequirement": [
+        {"properties": {"key": {"type": "string", "pattern": _QUALIFIED},
+                        "operator": {"enum": ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]},
+                        "values": {"items": _LABEL_VALUE}}},
+        *_OPERATOR_VALUES,
+        {"if": {"required": ["operator"], "properties": {"operator": {"enum": ["Gt", "Lt"]}}},
+         "then": {"required": ["values"], "properties": {"values": {"minItems": 1, "maxItems": 1}}}}],
+    # ValidateLabelSelectorRequirement (apimachinery v0.36.3 :76-101) and matchLabels values
+    "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement": [
+        {"properties": {"key": {"type": "string", "pattern": _QUALIFIED},
+                        "operator": {"enum": ["In", "NotIn", "Exists", "DoesNotExist"]},
+                        "values": {"items": _LABEL_VALUE}}},
+        *_OPERATOR_VALUES],
+    "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector": [
+        {"properties": {"matchLabels": {"additionalProperties": _LABEL_VALUE}}}],
+    # validateTopologySpreadConstraints (:8851-8880): a positive skew, a topology key, the two
+    # policies, minDomains only with DoNotSchedule
+    "io.k8s.api.core.v1.TopologySpreadConstraint": [
+        {"properties": {"maxSkew": {"minimum": 1, "maximum": 2147483647},
+                        "topologyKey": {"type": "string", "pattern": _QUALIFIED},
+                        "whenUnsatisfiable": {"enum": ["DoNotSchedule", "ScheduleAnyway"]},
+                        "nodeAffinityPolicy": {"enum": ["Honor", "Ignore", None]},
+                        "nodeTaintsPolicy": {"enum": ["Honor", "Ignore", None]},
+                        "minDomains": {"minimum": 1, "maximum": 2147483647}}},
+        {"if": {"required": ["minDomains"], "properties": {"minDomains": {"type": "integer"}}},
+         "then": {"properties": {"whenUnsatisfiable": {"const": "DoNotSchedule"}}}}],
+    # validateFSGroupChangePolicy (:4117-4127), and the IDs a pod may run as (:4135-4160)
+    "io.k8s.api.core.v1.PodSecurityContext": [
+        {"properties": {"fsGroupChangePolicy": {"enum": ["OnRootMismatch", "Always", None]},
+                        "runAsUser": {"minimum": 0, "maximum": 2147483647},
+                        "runAsGroup": {"minimum": 0, "maximum": 2147483647},
+                        "fsGroup": {"minimum": 0, "maximum": 2147483647},
+                        "supplementalGroups": {"items": {"minimum": 0, "maximum": 2147483647}}}}],
+    "io.k8s.api.core.v1.SecurityContext": [
+        {"properties": {"runAsUser": {"minimum": 0, "maximum": 2147483647},
+                        "runAsGroup": {"minimum": 0, "maximum": 2147483647}}}],
+    # ValidateEnv (:2754-2770): a name the process environment can hold
+    "io.k8s.api.core.v1.EnvVar": [{"properties": {"name": {"type": "string", "pattern": r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"}}}],
+}
+
+
+def with_pod_checks(definitions: dict) -> dict:
+    """The definitions with POD_CHECKS added to each (as allOf next to their own schema)."""
+    out = dict(definitions)
+    for name, checks in POD_CHECKS.items():
+        if name in out:
+            out[name] = {**out[name], "allOf": [*out[name].get("allOf", []), *checks]}
+    return out
+
+
 def non_null_items(definitions: dict) -> dict:
-    """The definitions with every list entry that refers to an object definition made a non-null
-    object: Kubernetes' schemas let any object be null, but the API server cannot decode a null
-    entry in a list (a toleration, a node selector term), so the chart refuses it first."""
+    """The definitions with every list entry, and every required field, that may not be null made
+    non-null: Kubernetes' schemas let any object be null, but the API server cannot decode a null
+    entry in a list (a toleration, a node selector term) and refuses a required field that is null
+    (an affinity term's podAffinityTerm), so the chart refuses them first."""
+    def non_null(schema: dict) -> dict:
+        if set(schema) == {"$ref"}:
+            target = definitions.get(schema["$ref"].rsplit("/", 1)[-1], {})
+            return {"type": "object", "allOf": [schema]} if "object" in (target.get("type") or []) else schema
+        if isinstance(schema.get("type"), list) and "null" in schema["type"]:
+            kinds = [kind for kind in schema["type"] if kind != "null"]
+            return {**schema, "type": kinds[0] if len(kinds) == 1 else kinds}
+        return schema
+
     def objects_only(node):
         if isinstance(node, dict):
             out = {key: objects_only(value) for key, value in node.items()}
             items = out.get("items")
-            if isinstance(items, dict) and set(items) == {"$ref"}:
-                target = definitions.get(items["$ref"].rsplit("/", 1)[-1], {})
-                if "object" in (target.get("type") or []):
-                    out["items"] = {"type": "object", "allOf": [items]}
+            if isinstance(items, dict):
+                out["items"] = non_null(items) if set(items) == {"$ref"} else items
+            properties = out.get("properties")
+            if isinstance(properties, dict) and isinstance(out.get("required"), list):
+                out["properties"] = {name: non_null(value) if name in out["required"] and isinstance(value, dict) else value
+                                     for name, value in properties.items()}
             return out
         if isinstance(node, list):
             return [objects_only(value) for value in node]

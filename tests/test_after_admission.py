@@ -96,3 +96,22 @@ def test_the_image_check_fails_on_a_chart_that_renders_a_reference_the_kubelet_c
     values = {"image": {"repository": "quay.io/org/vllm", "tag": "1"}}
     pulled = sorted({ref for _, ref in after_admission.images(list(render(values, chart=chart)))})
     assert list(after_admission.unparsable_images(pulled)) == ["quay.io/org/vllm/:1"]
+
+
+def test_the_pods_kserve_would_make_carry_the_predictors_pod_fields_and_the_models_container():
+    """after_admission.pod_deployments: the Deployments the differential test has the API server
+    judge, one per pod KServe makes (head, workers), with the pod fields and the merged container."""
+    combo = next(c for c in VALID if c.multi_node)
+    values = {**combo.values, "affinity": {"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"weight": 5, "podAffinityTerm": {"topologyKey": "zone"}}]}}}
+    docs = list(render(values))
+    head, worker = after_admission.pod_deployments(docs)
+    isvc = next(d for d in docs if d["kind"] == "InferenceService")
+    model = isvc["spec"]["predictor"]["model"]
+    for deployment in (head, worker):
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["affinity"] == values["affinity"] and pod["tolerations"]
+    container = head["spec"]["template"]["spec"]["containers"][0]
+    assert container["name"] == "kserve-container" and container["resources"] == model["resources"]
+    assert "modelFormat" not in container and "storageUri" not in container
+    assert worker["metadata"]["name"].endswith("-predictor-worker")

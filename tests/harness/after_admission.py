@@ -9,10 +9,12 @@ container overrides the runtime's container, and a multi-node model's workers co
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 
-from .paths import BIN
+from .paths import BIN, SCHEMA
+from .schemas import KUBERNETES_VERSIONS
 
 # KServe's multi-node validation: resources other than these and the GPU types are refused
 # (pkg/utils/utils.go HasUnknownGpuResourceType, pkg/constants/constants.go DefaultGPUResourceTypeList)
@@ -103,6 +105,66 @@ def _unknown_gpu_types(docs: list[dict]) -> list[str]:
             if unknown := sorted(names - allowed):
                 problems.append(f"{where}: multi-node resources {unknown} are no GPU type KServe knows")
     return problems
+
+
+@functools.cache
+def _fields(definition: str) -> frozenset[str]:
+    """The fields of a Kubernetes type (PodSpec, Container): the part of a predictor, or of its
+    model, that KServe hands to the pods as it is; the rest (replicas, scaling, the model's format
+    and storage) is KServe's own."""
+    pod = json.loads((SCHEMA / "kubernetes" / f"v{KUBERNETES_VERSIONS[-1]}-standalone-strict" / "pod-v1.json").read_text())
+    return frozenset(pod["definitions"][f"io.k8s.api.core.v1.{definition}"]["properties"])
+
+
+def _merged(runtime: dict, override: dict) -> dict:
+    """A runtime container with the InferenceService's container fields over it, env and mounts
+    merged by name, as KServe merges them."""
+    override = {k: v for k, v in override.items() if k in _fields("Container")}
+    merged = {**runtime, **{k: v for k, v in override.items() if k not in ("env", "volumeMounts", "args")}}
+    for key, by in (("env", "name"), ("volumeMounts", "mountPath")):
+        entries = {e.get(by): e for e in (runtime.get(key) or []) + (override.get(key) or [])}
+        if entries:
+            merged[key] = list(entries.values())
+    if runtime.get("args") or override.get("args"):
+        merged["args"] = (runtime.get("args") or []) + (override.get("args") or [])
+    return merged
+
+
+def pod_deployments(docs: list[dict]) -> list[dict]:
+    """The Deployments KServe's controller would create for each InferenceService of `docs` in
+    RawDeployment (the head's and, for multi-node, the workers'), for the API server to judge the
+    pod templates: fields its CRD takes as written (an affinity term's weight, a topology key) are
+    refused only there, after the InferenceService was taken."""
+    runtimes = {d["metadata"]["name"]: d for d in docs if d.get("kind") == "ServingRuntime"}
+    made = []
+    for isvc in (d for d in docs if d.get("kind") == "InferenceService"):
+        predictor = (isvc.get("spec") or {}).get("predictor") or {}
+        model = predictor.get("model") or {}
+        runtime = (runtimes.get(str(model.get("runtime"))) or {}).get("spec")
+        if not runtime:
+            continue  # an existing runtime: its containers are not the chart's
+        pods = [("predictor", predictor, runtime, [_merged(c, model) if c.get("name") == "kserve-container" else c
+                                                    for c in runtime.get("containers") or []])]
+        if predictor.get("workerSpec") is not None and runtime.get("workerSpec"):
+            worker, worker_runtime = predictor["workerSpec"], runtime["workerSpec"]
+            overrides = {c.get("name"): c for c in worker.get("containers") or []}
+            pods.append(("predictor-worker", worker, worker_runtime,
+                         [_merged(c, overrides.get(c.get("name"), {})) for c in worker_runtime.get("containers") or []]))
+        for suffix, source, pod_runtime, containers in pods:
+            spec = {k: v for k, v in source.items() if k in _fields("PodSpec") and k != "containers"}
+            spec["containers"] = containers
+            volumes = (pod_runtime.get("volumes") or []) + (source.get("volumes") or [])
+            if volumes:
+                spec["volumes"] = volumes
+            labels = {**{str(k): str(v) for k, v in (predictor.get("labels") or {}).items()}, "app": "isvc-check"}
+            made.append({"apiVersion": "apps/v1", "kind": "Deployment",
+                         "metadata": {"name": f"{isvc['metadata']['name']}-{suffix}"[:63].rstrip("-"),
+                                      "namespace": isvc["metadata"].get("namespace")},
+                         "spec": {"selector": {"matchLabels": {"app": "isvc-check"}},
+                                  "template": {"metadata": {"labels": labels,
+                                                            "annotations": predictor.get("annotations") or {}},
+                                               "spec": spec}}})
+    return made
 
 
 def refusals(docs: list[dict]) -> list[str]:

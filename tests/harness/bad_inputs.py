@@ -190,6 +190,30 @@ BAD_INPUTS = [
                              "kubernetes.podspec-priorityclassname", "use deploymentMode=RawDeployment"]),
     BadInput("grace-period-in-serverless", values={"terminationGracePeriodSeconds": 60},
              error_contains=["terminationGracePeriodSeconds is refused by Knative in Serverless mode"]),
+    # found by the differential campaign (make fuzz): what the API server refuses in the pod templates
+    BadInput("affinity-term-null", values={"affinity": {"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"podAffinityTerm": None, "weight": 21}]}}},
+        error_contains=["/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm"]),
+    BadInput("affinity-weight-out-of-range", values={"affinity": {"podAffinity": {
+        "preferredDuringSchedulingIgnoredDuringExecution": [{"podAffinityTerm": {"topologyKey": "zone"}, "weight": 0}]}}},
+        error_contains=["/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/weight", "minimum"]),
+    BadInput("toleration-empty-key-without-exists", values={"tolerations": [{}]},
+             error_contains=["/tolerations/0", "missing property 'operator'"]),
+    BadInput("toleration-seconds-without-no-execute", values={"tolerations": [{"key": "gpu", "operator": "Exists",
+                                                                               "tolerationSeconds": 30}]},
+             error_contains=["/tolerations/0", "'effect'"]),
+    BadInput("resource-name-not-a-container-resource", values={"resources": {"requests": {"gpus": "1"}}},
+             error_contains=["/resources/requests", "'gpus' not allowed"]),
+    BadInput("node-selector-requirement-in-without-values", values={"affinity": {"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+            {"key": "gpu", "operator": "In"}]}]}}}},
+        error_contains=["/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0",
+                        "missing property 'values'"]),
+    BadInput("env-name-starting-with-a-digit", values={"model": {"env": [{"name": "1GPU", "value": "x"}]}},
+             error_contains=["/model/env/0/name", "does not match pattern"]),
+    BadInput("topology-spread-zero-skew", values={"deploymentMode": "RawDeployment", "topologySpreadConstraints": [
+        {"maxSkew": 0, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway"}]},
+        error_contains=["/topologySpreadConstraints/0/maxSkew", "minimum"]),
     # found by the differential campaign (make fuzz): a number the API server cannot decode as int32
     BadInput("disruption-budget-beyond-int32", values={"podDisruptionBudget": {"maxUnavailable": 2 ** 31}},
              error_contains=["/podDisruptionBudget/maxUnavailable", "maximum"]),

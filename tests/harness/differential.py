@@ -195,7 +195,8 @@ def _platform_verdict(client: Kube, manifest: str) -> tuple[bool, str]:
     objects = [d for d in documents(manifest) if not is_hook(d)]
     for namespace in sorted({d["metadata"].get("namespace") for d in objects} - {None}):
         client.ensure_namespace(namespace)
-    payload = {"apiVersion": "v1", "kind": "List", "items": objects}
+    # with them, the Deployments KServe would make: their pod templates are judged only there
+    payload = {"apiVersion": "v1", "kind": "List", "items": objects + after_admission.pod_deployments(objects)}
     result = client.kubectl("create", "--dry-run=server", "--validate=strict", "-f", "-",
                             input=json.dumps(payload), check=False)
     if result.returncode:

@@ -44,7 +44,9 @@ def main() -> int:
         judgements.append(judgement)
         if judgement.direction in ("defect", "unexplained"):
             findings.append(judgement)
-            print(f"  finding: {judgement.direction} at {judgement.level}: {differential.short(str(values), 300)}", flush=True)
+            print(f"  finding: {judgement.direction} at {judgement.level}: {values}\n"
+                  f"    chart: {differential.short(judgement.chart_message) or 'renders'}\n"
+                  f"    platform: {differential.short(judgement.platform_message) or 'takes it'}", flush=True)
         if len(judgements) % 25 == 0:
             rate = len(judgements) / (time.monotonic() - start)
             print(f"  {len(judgements)} tried, {rate:.1f}/s, {len(findings)} findings", flush=True)

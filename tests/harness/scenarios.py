@@ -342,6 +342,14 @@ DIFFERENTIAL_FINDINGS = [
     # a number beyond the int32 the API server decodes the field into
     {"platform": "rhoai-3.3", "deploymentMode": "RawDeployment", "scaling": {"minReplicas": 2, "maxReplicas": 2},
      "podDisruptionBudget": {"enabled": True, "maxUnavailable": 376129883209806460}},
+    # what the API server refuses only in the pod templates KServe makes (after_admission.pod_deployments)
+    {"platform": "rhoai-3.2", "deploymentMode": "RawDeployment", "affinity": {"podAffinity": {
+        "preferredDuringSchedulingIgnoredDuringExecution": [{"podAffinityTerm": None, "weight": 21}]}}},
+    {"platform": "rhoai-3.2", "deploymentMode": "RawDeployment", "affinity": {"podAffinity": {
+        "preferredDuringSchedulingIgnoredDuringExecution": [{"podAffinityTerm": {"topologyKey": "zone"}, "weight": -8071}]}}},
+    {"platform": "kserve-0.15", "model": {"uri": "pvc://models/granite"}, "deploymentMode": "RawDeployment",
+     "tolerations": [{}, {"operator": None}]},
+    {"platform": "rhoai-3.0", "deploymentMode": "RawDeployment", "resources": {"requests": {"i": 0.0}}},
     # image references the kubelet cannot parse, judged after admission (after_admission.py)
     {"platform": "kserve-0.20", "model": {"uri": "oci://quay.io/org//model:1"}},
     {"platform": "rhoai-2.25", "image": {"repository": "quay.io/" + "v" * 256, "tag": "1"}},
