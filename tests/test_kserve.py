@@ -107,7 +107,7 @@ def assert_restricted(client, ns, pod_spec):
     assert "PodSecurity" not in checked.stderr, checked.stderr
 
 
-POD_SETTINGS = ("priorityClassName", "runtimeClassName", "schedulerName", "topologySpreadConstraints",
+POD_SETTINGS = ("serviceAccountName", "priorityClassName", "runtimeClassName", "schedulerName", "topologySpreadConstraints",
                 "securityContext", "terminationGracePeriodSeconds")
 
 

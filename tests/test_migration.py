@@ -35,7 +35,7 @@ def example(path: str):
     """A value a 0.x user could have set at `path`."""
     leaf = path.rsplit(".", 1)[-1]
     return {"args": ["--max-model-len=4096"], "command": ["python", "-m", "vllm.entrypoints.openai.api_server"],
-            "env": [{"name": "A", "value": "b"}], "visibleInDashboard": True, "serviceAccount": {"create": True}}.get(leaf, "x")
+            "env": [{"name": "A", "value": "b"}], "visibleInDashboard": True}.get(leaf, "x")
 
 
 def nested(path: str, value) -> dict:

@@ -123,3 +123,28 @@ def test_a_pod_uid_of_root_with_run_as_non_root_is_refused_and_the_containers_ow
         {**raw, "podSecurityContext": {"runAsUser": 0}})
     # the container's own runAsUser is what the kubelet checks
     render({**raw, "podSecurityContext": {"runAsUser": 0}, "securityContext": {"runAsUser": 1001}})
+
+
+@pytest.mark.parametrize("combo", raw_combos(False)[:1] + raw_combos(True)[:1] + [c for c in VALID if c.serverless][:1],
+                         ids=lambda c: c.id)
+def test_the_model_pods_run_as_their_own_service_account_which_has_no_rights(combo):
+    annotations = {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/models"}
+    docs = render(deep_merge(combo.values, {"serviceAccount": {"create": True, "annotations": annotations}}))
+    name = objects.workload(docs)["metadata"]["name"]
+    account = docs.get("ServiceAccount", name)
+    assert account["metadata"]["annotations"] == annotations
+    assert account["metadata"]["labels"]["app.kubernetes.io/component"] == "model-server"
+    predictor = objects.predictor(docs)
+    for source in [predictor] + ([predictor["workerSpec"]] if combo.multi_node else []):
+        assert source["serviceAccountName"] == name
+    # the chart binds it to nothing: it is not a caller of the endpoint
+    assert not [b for b in docs.all("RoleBinding") if any(s["name"] == name for s in b["subjects"])]
+
+
+def test_an_existing_account_is_named_and_none_is_made():
+    docs = render({"serviceAccount": {"name": "s3-reader"}})
+    assert objects.predictor(docs)["serviceAccountName"] == "s3-reader"
+    assert not [a for a in docs.all("ServiceAccount") if a["metadata"]["name"] == "s3-reader"]
+    assert "serviceAccountName" not in objects.predictor(render())
+    named = render({"serviceAccount": {"create": True, "name": "models"}})
+    assert objects.predictor(named)["serviceAccountName"] == "models" and named.get("ServiceAccount", "models")

@@ -190,6 +190,17 @@ BAD_INPUTS = [
                              "kubernetes.podspec-priorityclassname", "use deploymentMode=RawDeployment"]),
     BadInput("grace-period-in-serverless", values={"terminationGracePeriodSeconds": 60},
              error_contains=["terminationGracePeriodSeconds is refused by Knative in Serverless mode"]),
+    # the model pods' ServiceAccount
+    BadInput("model-account-annotations-without-create", values={"serviceAccount": {"annotations": {"a": "b"}}},
+             error_contains=["serviceAccount.annotations apply only to a ServiceAccount the chart creates"]),
+    BadInput("model-account-is-a-caller", values={
+        "serviceAccount": {"create": True, "name": "client"},
+        "endpoint": {"auth": {"enabled": True, "serviceAccounts": [{"name": "client"}]}}},
+             error_contains=["serviceAccount.name=client is also a caller's account"]),
+    BadInput("model-account-name-invalid", sets=["serviceAccount.name=S3_Reader"],
+             error_contains=["/serviceAccount/name", "does not match pattern"]),
+    BadInput("model-account-create-string", sets=["serviceAccount.create=yes"],
+             error_contains=["/serviceAccount/create", "want boolean"]),
     # found by the differential campaign (make fuzz): what the API server refuses in the pod templates
     BadInput("affinity-term-null", values={"affinity": {"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
         {"podAffinityTerm": None, "weight": 21}]}}},

@@ -408,6 +408,9 @@ seccompProfile: {type: RuntimeDefault}
 
 {{/* Pod-level fields of the model pods: pull secrets and where the pods may run. */}}
 {{- define "vllm-kserve.podPlacement" -}}
+{{- with include "vllm-kserve.modelServiceAccount" . }}
+serviceAccountName: {{ . | quote }}
+{{- end }}
 {{- with include "vllm-kserve.imagePullSecrets" . | trim }}
 imagePullSecrets:
   {{- . | nindent 2 }}
@@ -446,6 +449,18 @@ tolerations:
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The model pods' ServiceAccount: serviceAccount.name, or with serviceAccount.create the workload's
+name; empty for the namespace's default.
+*/}}
+{{- define "vllm-kserve.modelServiceAccount" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "vllm-kserve.workloadName" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- .Values.serviceAccount.name -}}
+{{- end -}}
 {{- end -}}
 
 {{/*

@@ -24,7 +24,6 @@ old values over gets the new name here, not a bare "additional property".
 {{- $dropped := list
   (list "servingRuntime.command" $v.servingRuntime.command "the chart runs vLLM's OpenAI API server itself")
   (list "multiNode.visibleInDashboard" $v.multiNode.visibleInDashboard "the chart always hides a multi-node runtime from the dashboard, which cannot edit one")
-  (list "serviceAccount" $v.serviceAccount "it had no effect; the accounts allowed to call the model are endpoint.auth.serviceAccounts")
 -}}
 {{- range $dropped -}}
 {{- if not (kindIs "invalid" (index . 1)) -}}
