@@ -326,8 +326,8 @@ def non_null_items(definitions: dict) -> dict:
         if isinstance(node, dict):
             out = {key: objects_only(value) for key, value in node.items()}
             items = out.get("items")
-            if isinstance(items, dict):
-                out["items"] = non_null(items) if set(items) == {"$ref"} else items
+            if isinstance(items, dict):  # no list of Kubernetes' holds a null entry
+                out["items"] = non_null(items)
             properties = out.get("properties")
             if isinstance(properties, dict) and isinstance(out.get("required"), list):
                 out["properties"] = {name: non_null(value) if name in out["required"] and isinstance(value, dict) else value

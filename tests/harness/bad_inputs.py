@@ -225,6 +225,14 @@ BAD_INPUTS = [
     BadInput("topology-spread-zero-skew", values={"deploymentMode": "RawDeployment", "topologySpreadConstraints": [
         {"maxSkew": 0, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway"}]},
         error_contains=["/topologySpreadConstraints/0/maxSkew", "minimum"]),
+    BadInput("topology-spread-duplicate-pair", values={"deploymentMode": "RawDeployment", "topologySpreadConstraints": [
+        {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule"},
+        {"maxSkew": 2, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule"}]},
+        error_contains=[("topologySpreadConstraints[1] has the topologyKey zone and whenUnsatisfiable DoNotSchedule of "
+                        "topologySpreadConstraints[0]")]),
+    BadInput("topology-spread-null-label-key", values={"deploymentMode": "RawDeployment", "topologySpreadConstraints": [
+        {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "matchLabelKeys": [None]}]},
+        error_contains=["/topologySpreadConstraints/0/matchLabelKeys/0", "got null"]),
     # found by the differential campaign (make fuzz): a number the API server cannot decode as int32
     BadInput("disruption-budget-beyond-int32", values={"podDisruptionBudget": {"maxUnavailable": 2 ** 31}},
              error_contains=["/podDisruptionBudget/maxUnavailable", "maximum"]),

@@ -68,6 +68,7 @@ TOPIC_REASONS = {
              "they refuse only when they build those objects, after the InferenceService was taken",
     "metadata": "a label or annotation the chart sets itself, given again, would be silently overridden by one side",
     "serviceaccount": "settings of the model pods' account that would be lost, or an account shared with the callers",
+    "placement": "pod placement the API server refuses as a whole list, in the InferenceService and in its pods",
     "upgrade": "KServe's webhooks refuse this change of an existing object; refused before anything is sent, so "
                "nothing is left half-applied",
     "modes": "the level has no such deployment mode: KServe takes the object and never runs the model",

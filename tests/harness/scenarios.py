@@ -350,6 +350,11 @@ DIFFERENTIAL_FINDINGS = [
     {"platform": "kserve-0.15", "model": {"uri": "pvc://models/granite"}, "deploymentMode": "RawDeployment",
      "tolerations": [{}, {"operator": None}]},
     {"platform": "rhoai-3.0", "deploymentMode": "RawDeployment", "resources": {"requests": {"i": 0.0}}},
+    {"platform": "rhoai-2.22", "deploymentMode": "RawDeployment", "topologySpreadConstraints": [
+        {"maxSkew": 1, "topologyKey": "0", "whenUnsatisfiable": "DoNotSchedule"},
+        {"maxSkew": 1, "topologyKey": "0", "whenUnsatisfiable": "DoNotSchedule"}]},
+    {"platform": "rhoai-2.22", "deploymentMode": "RawDeployment", "topologySpreadConstraints": [
+        {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "matchLabelKeys": [None]}]},
     # image references the kubelet cannot parse, judged after admission (after_admission.py)
     {"platform": "kserve-0.20", "model": {"uri": "oci://quay.io/org//model:1"}},
     {"platform": "rhoai-2.25", "image": {"repository": "quay.io/" + "v" * 256, "tag": "1"}},
