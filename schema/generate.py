@@ -245,6 +245,9 @@ def chart_schema_with_definitions(chart_schema: dict, version: str) -> dict:
 _QUALIFIED = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 _LABEL_VALUE = {"type": "string", "maxLength": 63, "pattern": r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"}
 _WEIGHT = {"properties": {"weight": {"minimum": 1, "maximum": 100}}}
+_KEY_SELECTOR = {"required": ["name", "key"], "properties": {
+    "name": {"type": "string", "maxLength": 253, "pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},
+    "key": {"type": "string", "maxLength": 253, "pattern": r"^[-._a-zA-Z0-9]+$"}}}
 _OPERATOR_VALUES = [  # In/NotIn need values, Exists/DoesNotExist take none
     {"if": {"required": ["operator"], "properties": {"operator": {"enum": ["In", "NotIn"]}}},
      "then": {"required": ["values"], "properties": {"values": {"minItems": 1}}}},
@@ -283,26 +286,47 @@ POD_CHECKS = {
                         "nodeTaintsPolicy": {"enum": ["Honor", "Ignore", None]},
                         "minDomains": {"minimum": 1, "maximum": 2147483647}}},
         {"if": {"required": ["minDomains"], "properties": {"minDomains": {"type": "integer"}}},
-         "then": {"properties": {"whenUnsatisfiable": {"const": "DoNotSchedule"}}}}],
+         "then": {"properties": {"whenUnsatisfiable": {"const": "DoNotSchedule"}}}},
+        {"if": {"required": ["matchLabelKeys"], "properties": {"matchLabelKeys": {"type": "array", "minItems": 1}}},
+         "then": {"required": ["labelSelector"], "properties": {"labelSelector": {"type": "object"}}}}],
     # validateFSGroupChangePolicy (:4117-4127), and the IDs a pod may run as (:4135-4160)
     "io.k8s.api.core.v1.PodSecurityContext": [
         {"properties": {"fsGroupChangePolicy": {"enum": ["OnRootMismatch", "Always", None]},
+                        "supplementalGroupsPolicy": {"enum": ["Merge", "Strict", None]},
+                        "seLinuxChangePolicy": {"enum": ["Recursive", None]},  # MountOption: behind a feature gate
+                        "windowsOptions": {"properties": {"hostProcess": {"enum": [False, None]}}},
                         "runAsUser": {"minimum": 0, "maximum": 2147483647},
                         "runAsGroup": {"minimum": 0, "maximum": 2147483647},
                         "fsGroup": {"minimum": 0, "maximum": 2147483647},
                         "supplementalGroups": {"items": {"minimum": 0, "maximum": 2147483647}}}}],
     "io.k8s.api.core.v1.SecurityContext": [
         {"properties": {"runAsUser": {"minimum": 0, "maximum": 2147483647},
-                        "runAsGroup": {"minimum": 0, "maximum": 2147483647}}}],
+                        "runAsGroup": {"minimum": 0, "maximum": 2147483647},
+                        # hostProcess containers are Windows', and the cluster's policy disallows them
+                        "windowsOptions": {"properties": {"hostProcess": {"enum": [False, None]}}}}}],
     # ValidateEnv (:2754-2770): a name the process environment can hold
     "io.k8s.api.core.v1.EnvVar": [{"properties": {"name": {"type": "string", "pattern": r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"}}}],
+    # validateEnvVarValueFrom (:2803-2850): exactly one source
+    "io.k8s.api.core.v1.EnvVarSource": [{"minProperties": 1, "maxProperties": 1}],
+    # validateConfigMapKeySelector, validateSecretKeySelector (:3013-3046): a named object and a key
+    "io.k8s.api.core.v1.ConfigMapKeySelector": [_KEY_SELECTOR],
+    "io.k8s.api.core.v1.SecretKeySelector": [_KEY_SELECTOR],
+    # validateSeccompProfileField (:5249-5270): a known type; a localhost profile exactly with Localhost
+    "io.k8s.api.core.v1.SeccompProfile": [
+        {"properties": {"type": {"enum": ["RuntimeDefault", "Unconfined", "Localhost"]}}},
+        {"if": {"properties": {"type": {"const": "Localhost"}}},
+         "then": {"required": ["localhostProfile"], "properties": {"localhostProfile": {"type": "string", "minLength": 1}}},
+         "else": {"properties": {"localhostProfile": {"type": "null"}}}}],
+    # ValidateProcMountType (:8837-8848)
+    "io.k8s.api.core.v1.SecurityContext#procMount": [{"properties": {"procMount": {"enum": ["Default", "Unmasked", None]}}}],
 }
 
 
 def with_pod_checks(definitions: dict) -> dict:
     """The definitions with POD_CHECKS added to each (as allOf next to their own schema)."""
     out = dict(definitions)
-    for name, checks in POD_CHECKS.items():
+    for entry, checks in POD_CHECKS.items():
+        name = entry.split("#")[0]  # name#topic: a second entry for the same definition
         if name in out:
             out[name] = {**out[name], "allOf": [*out[name].get("allOf", []), *checks]}
     return out

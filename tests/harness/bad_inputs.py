@@ -233,6 +233,30 @@ BAD_INPUTS = [
     BadInput("topology-spread-null-label-key", values={"deploymentMode": "RawDeployment", "topologySpreadConstraints": [
         {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "matchLabelKeys": [None]}]},
         error_contains=["/topologySpreadConstraints/0/matchLabelKeys/0", "got null"]),
+    BadInput("worker-env-twice", values={"servingTopology": "multiNode", "deploymentMode": "RawDeployment",
+                                         "model": {"uri": "pvc://models/granite"},
+                                         "multiNode": {"workerEnv": [{"name": "NCCL_DEBUG", "value": "INFO"},
+                                                                     {"name": "NCCL_DEBUG", "value": "WARN"}]}},
+             error_contains=["multiNode.workerEnv sets NCCL_DEBUG twice"]),
+    BadInput("multi-node-env-the-chart-sets", values={
+        "servingTopology": "multiNode", "deploymentMode": "RawDeployment",
+        "model": {"uri": "pvc://models/granite", "env": [{"name": "HOME", "value": "/tmp"}]}},
+             error_contains=["model.env sets HOME, which the chart sets itself in a multi-node model's pods"]),
+    BadInput("topology-spread-label-keys-without-selector", values={
+        "deploymentMode": "RawDeployment", "topologySpreadConstraints": [
+            {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+             "matchLabelKeys": ["pod-template-hash"]}]},
+        error_contains=["/topologySpreadConstraints/0", "missing property 'labelSelector'"]),
+    BadInput("pod-security-context-unknown-policy", values={"deploymentMode": "RawDeployment",
+                                                            "podSecurityContext": {"supplementalGroupsPolicy": "f"}},
+             error_contains=["/podSecurityContext/supplementalGroupsPolicy", "value must be one of"]),
+    BadInput("hugepages-not-whole-pages", sets=["resources.requests.hugepages-2Mi=3Mi", "resources.limits.hugepages-2Mi=3Mi"],
+             error_contains=["resources.limits.hugepages-2Mi=3Mi is not a whole number of 2Mi pages"]),
+    BadInput("hugepages-decimal-amount",
+             values={"resources": {"requests": {"hugepages-9": "1e-3"}, "limits": {"hugepages-9": "1e-3"}}},
+             error_contains=["resources.limits.hugepages-9=1e-3: give hugepages as a page size in Ki, Mi or Gi"]),
+    BadInput("windows-host-process", values={"securityContext": {"windowsOptions": {"hostProcess": True}}},
+             error_contains=["/securityContext/windowsOptions/hostProcess"]),
     # found by the differential campaign (make fuzz): a number the API server cannot decode as int32
     BadInput("disruption-budget-beyond-int32", values={"podDisruptionBudget": {"maxUnavailable": 2 ** 31}},
              error_contains=["/podDisruptionBudget/maxUnavailable", "maximum"]),

@@ -56,7 +56,7 @@ DELIBERATE = [
       "reference, a zero, or silently another choice (tests/test_null_values.py)")),
     ("wrong form", r"does not match pattern",
      "a value of the wrong form would reach vLLM, KServe or the kubelet, which fail later"),
-    ("out of range", r"(minimum|maximum|minLength|maxLength|minItems|maxItems): got",
+    ("out of range", r"(minimum|maximum|minLength|maxLength|minItems|maxItems|minProperties|maxProperties): got",
      "a number or length out of range cannot run (no replica, no accelerator, an empty name)"),
 ]
 
@@ -69,6 +69,7 @@ TOPIC_REASONS = {
     "metadata": "a label or annotation the chart sets itself, given again, would be silently overridden by one side",
     "serviceaccount": "settings of the model pods' account that would be lost, or an account shared with the callers",
     "placement": "pod placement the API server refuses as a whole list, in the InferenceService and in its pods",
+    "env": "an environment variable named twice, which the API server refuses in the runtime or the pods",
     "upgrade": "KServe's webhooks refuse this change of an existing object; refused before anything is sent, so "
                "nothing is left half-applied",
     "modes": "the level has no such deployment mode: KServe takes the object and never runs the model",

@@ -24,5 +24,25 @@ model would never start; the chart refuses it first.
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- /* a hugepages quantity is a positive whole number of pages (validation.go
+ValidateResourceRequirements, IsHugePageResourceValueDivisible) */ -}}
+{{- $units := dict "Ki" 1 "Mi" 1024 "Gi" 1048576 "Ti" 1073741824 -}}
+{{- range $section := list "requests" "limits" -}}
+{{- range $name, $quantity := get $resources $section | default dict -}}
+{{- if and (hasPrefix "hugepages-" $name) (not (kindIs "invalid" $quantity)) -}}
+{{- $page := regexFindAll "^hugepages-([0-9]+)(Ki|Mi|Gi)$" $name 1 -}}
+{{- $amount := regexFindAll "^[0-9]+(Ki|Mi|Gi|Ti)$" (toString $quantity) 1 -}}
+{{- if not (and $page $amount) -}}
+{{- $errors = append $errors (printf "resources.%s.%s=%v: give hugepages as a page size in Ki, Mi or Gi (hugepages-2Mi, hugepages-1Gi) and an amount in whole Ki, Mi, Gi or Ti (1Gi)" $section $name $quantity) -}}
+{{- else -}}
+{{- $size := mul (int64 (regexReplaceAll "[A-Za-z]+$" (trimPrefix "hugepages-" $name) "")) (get $units (regexFind "(Ki|Mi|Gi)$" $name)) -}}
+{{- $bytes := mul (int64 (regexReplaceAll "[A-Za-z]+$" (toString $quantity) "")) (get $units (regexFind "(Ki|Mi|Gi|Ti)$" (toString $quantity))) -}}
+{{- if or (eq $bytes 0) (ne (mod $bytes $size) 0) -}}
+{{- $errors = append $errors (printf "resources.%s.%s=%v is not a whole number of %s pages: Kubernetes refuses the pods; give a multiple of the page size" $section $name $quantity (trimPrefix "hugepages-" $name)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- toYaml $errors -}}
 {{- end -}}
