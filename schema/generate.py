@@ -317,6 +317,15 @@ POD_CHECKS = {
         {"if": {"properties": {"type": {"const": "Localhost"}}},
          "then": {"required": ["localhostProfile"], "properties": {"localhostProfile": {"type": "string", "minLength": 1}}},
          "else": {"properties": {"localhostProfile": {"type": "null"}}}}],
+    # validateAppArmorProfileField: the same rules as seccomp's
+    "io.k8s.api.core.v1.AppArmorProfile": [
+        {"required": ["type"], "properties": {"type": {"enum": ["RuntimeDefault", "Unconfined", "Localhost"]}}},
+        {"if": {"properties": {"type": {"const": "Localhost"}}},
+         "then": {"required": ["localhostProfile"], "properties": {"localhostProfile": {"type": "string", "minLength": 1}}},
+         "else": {"properties": {"localhostProfile": {"type": "null"}}}}],
+    # privileged containers: the API server allows none without --allow-privileged, nor does
+    # OpenShift's restricted SCC (ValidateSecurityContext, "disallowed by cluster policy")
+    "io.k8s.api.core.v1.SecurityContext#privileged": [{"properties": {"privileged": {"enum": [False, None]}}}],
     # ValidateProcMountType (:8837-8848)
     "io.k8s.api.core.v1.SecurityContext#procMount": [{"properties": {"procMount": {"enum": ["Default", "Unmasked", None]}}}],
 }

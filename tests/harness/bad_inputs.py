@@ -257,6 +257,11 @@ BAD_INPUTS = [
              error_contains=["resources.limits.hugepages-9=1e-3: give hugepages as a page size in Ki, Mi or Gi"]),
     BadInput("windows-host-process", values={"securityContext": {"windowsOptions": {"hostProcess": True}}},
              error_contains=["/securityContext/windowsOptions/hostProcess"]),
+    BadInput("extended-resource-fraction",
+             sets=["resources.requests.nvidia\\.com/gpu=0.5", "resources.limits.nvidia\\.com/gpu=0.5"],
+             error_contains=["resources.limits.nvidia.com/gpu=0.5: an extended resource comes in whole units"]),
+    BadInput("app-armor-without-type", values={"securityContext": {"appArmorProfile": {"type": ""}}},
+             error_contains=["/securityContext/appArmorProfile/type"]),
     # found by the differential campaign (make fuzz): a number the API server cannot decode as int32
     BadInput("disruption-budget-beyond-int32", values={"podDisruptionBudget": {"maxUnavailable": 2 ** 31}},
              error_contains=["/podDisruptionBudget/maxUnavailable", "maximum"]),
@@ -329,8 +334,9 @@ BAD_INPUTS = [
              error_contains=["endpoint.timeoutSeconds=1800", "set endpoint.knativeMaxTimeoutSeconds"]),
     BadInput("serverless-selinux-options", sets=["securityContext.seLinuxOptions.type=spc_t"],
              error_contains=["securityContext.seLinuxOptions is refused by Knative", "deploymentMode=RawDeployment"]),
-    BadInput("serverless-privileged", sets=["securityContext.privileged=true"],
-             error_contains=["securityContext.privileged=true is refused by Knative"]),
+    # privileged containers: refused in every mode (the API server's and OpenShift's policy)
+    BadInput("privileged-container", sets=["securityContext.privileged=true"],
+             error_contains=["/securityContext/privileged", "value must be one of false"]),
     BadInput("serverless-capability-add", sets=["securityContext.capabilities.add={SYS_ADMIN}"],
              error_contains=['securityContext.capabilities.add=["SYS_ADMIN"]', "only NET_BIND_SERVICE"]),
     BadInput("multinode-s3",

@@ -355,6 +355,10 @@ DIFFERENTIAL_FINDINGS = [
         {"maxSkew": 1, "topologyKey": "0", "whenUnsatisfiable": "DoNotSchedule"}]},
     {"platform": "rhoai-2.22", "deploymentMode": "RawDeployment", "topologySpreadConstraints": [
         {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "matchLabelKeys": [None]}]},
+    {"platform": "kserve-0.15", "model": {"uri": "pvc://models/granite"}, "deploymentMode": "RawDeployment",
+     "resources": {"limits": {"example.com/q": 1.6666617929963218e-303}, "requests": None}},
+    {"platform": "rhoai-2.22", "deploymentMode": "RawDeployment", "securityContext": {"appArmorProfile": {"type": ""}}},
+    {"platform": "rhoai-3.5", "deploymentMode": "RawDeployment", "securityContext": {"privileged": True}},
     # image references the kubelet cannot parse, judged after admission (after_admission.py)
     {"platform": "kserve-0.20", "model": {"uri": "oci://quay.io/org//model:1"}},
     {"platform": "rhoai-2.25", "image": {"repository": "quay.io/" + "v" * 256, "tag": "1"}},

@@ -24,6 +24,15 @@ model would never start; the chart refuses it first.
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- /* an extended resource comes in whole devices (validation.go ValidateResourceRequirements:
+"must be an integer") */ -}}
+{{- range $section := list "requests" "limits" -}}
+{{- range $name, $quantity := get $resources $section | default dict -}}
+{{- if and (contains "/" $name) (not (contains "kubernetes.io/" $name)) (not (kindIs "invalid" $quantity)) (not (regexMatch "^[0-9]+$" (toString $quantity))) -}}
+{{- $errors = append $errors (printf "resources.%s.%s=%v: an extended resource comes in whole units, so give a whole number" $section $name $quantity) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- /* a hugepages quantity is a positive whole number of pages (validation.go
 ValidateResourceRequirements, IsHugePageResourceValueDivisible) */ -}}
 {{- $units := dict "Ki" 1 "Mi" 1024 "Gi" 1048576 "Ti" 1073741824 -}}

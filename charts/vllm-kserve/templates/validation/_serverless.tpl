@@ -14,9 +14,6 @@
 {{- $errors = append $errors (printf "securityContext.%s is refused by Knative in Serverless mode: remove it, or use deploymentMode=RawDeployment" $field) -}}
 {{- end -}}
 {{- end -}}
-{{- if $securityContext.privileged -}}
-{{- $errors = append $errors "securityContext.privileged=true is refused by Knative in Serverless mode (only false is allowed): remove it, or use deploymentMode=RawDeployment" -}}
-{{- end -}}
 {{- with ($securityContext.capabilities | default dict).add -}}
 {{- if ne (toJson .) (toJson (list "NET_BIND_SERVICE")) -}}
 {{- $errors = append $errors (printf "securityContext.capabilities.add=%s: Knative allows adding only NET_BIND_SERVICE in Serverless mode: remove the others, or use deploymentMode=RawDeployment" (toJson .)) -}}
