@@ -148,9 +148,12 @@ def refusal_classes(message: str) -> list[str]:
     return next(([name] for name, pattern, _ in DELIBERATE if re.search(pattern, message)), [])
 
 
+# every row's reason, by the class refusal_classes names it with
+REASONS = {name: reason for name, _, reason in DELIBERATE} | {f"rule: {t}": r for t, r in TOPIC_REASONS.items()}
+
+
 def deliberate_reason(message: str) -> str | None:
-    reasons = {name: reason for name, _, reason in DELIBERATE} | {f"rule: {t}": r for t, r in TOPIC_REASONS.items()}
-    return "; ".join(reasons[c] for c in refusal_classes(message)) or None
+    return "; ".join(REASONS[c] for c in refusal_classes(message)) or None
 
 
 # --- values ---------------------------------------------------------------------------------------
@@ -195,7 +198,8 @@ def level_of(values: dict) -> str:
 
 
 def _platform_verdict(client: Kube, manifest: str) -> tuple[bool, str]:
-    objects = [d for d in documents(manifest) if not is_hook(d)]
+    docs = documents(manifest)
+    objects = [d for d in docs if not is_hook(d)]
     for namespace in sorted({d["metadata"].get("namespace") for d in objects} - {None}):
         client.ensure_namespace(namespace)
     # with them, the Deployments KServe would make: their pod templates are judged only there
@@ -205,7 +209,7 @@ def _platform_verdict(client: Kube, manifest: str) -> tuple[bool, str]:
     if result.returncode:
         return False, (result.stderr or "").strip()
     # what the kubelet and KServe's controller refuse after admission, hooks (the test pod) included
-    later = after_admission.refusals(documents(manifest))
+    later = after_admission.refusals(docs)
     return not later, "; ".join(later)
 
 

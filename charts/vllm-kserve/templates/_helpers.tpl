@@ -178,12 +178,7 @@ whole reference (vllm/vllm-openai) moves under the mirror.
 {{- $registry := include "vllm-kserve.registry" (index . 0) -}}
 {{- $reference := index . 1 -}}
 {{- if $registry -}}
-{{- $parts := splitn "/" 2 $reference -}}
-{{- if and $parts._1 (include "vllm-kserve.isRegistry" $parts._0) -}}
-{{- printf "%s/%s" $registry $parts._1 -}}
-{{- else -}}
-{{- printf "%s/%s" $registry $reference -}}
-{{- end -}}
+{{- printf "%s/%s" $registry (include "vllm-kserve.withoutRegistry" $reference) -}}
 {{- else -}}
 {{- $reference -}}
 {{- end -}}
@@ -195,6 +190,28 @@ whole reference (vllm/vllm-openai) moves under the mirror.
 */}}
 {{- define "vllm-kserve.isRegistry" -}}
 {{- if or (contains "." .) (contains ":" .) (eq . "localhost") (ne (lower .) .) }}true{{ end -}}
+{{- end -}}
+
+{{/* An image reference without its registry: all of it where its first part names none. */}}
+{{- define "vllm-kserve.withoutRegistry" -}}
+{{- $parts := splitn "/" 2 . -}}
+{{- if and $parts._1 (include "vllm-kserve.isRegistry" $parts._0) -}}
+{{- $parts._1 -}}
+{{- else -}}
+{{- . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels or annotations of the user's, one `key: "value"` line each. */}}
+{{- define "vllm-kserve.quotedMap" -}}
+{{- $lines := list -}}
+{{- range $key, $value := . }}{{ $lines = append $lines (printf "%s: %s" $key (quote $value)) }}{{ end -}}
+{{- join "\n" $lines -}}
+{{- end -}}
+
+{{/* "true" for an extended resource: a name with a "/" outside kubernetes.io/ (nvidia.com/gpu). */}}
+{{- define "vllm-kserve.isExtendedResource" -}}
+{{- if and (contains "/" .) (not (contains "kubernetes.io/" .)) }}true{{ end -}}
 {{- end -}}
 
 {{/*

@@ -33,11 +33,5 @@ The repository path of an image reference: without its registry, tag and digest,
 kubelet's parser limits to 255 characters (distribution/reference@v0.6.0 reference.go:39,209).
 */}}
 {{- define "vllm-kserve.imagePath" -}}
-{{- $name := regexReplaceAll "(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@[^@]*)?$" (splitList "@" . | first) "" -}}
-{{- $parts := splitn "/" 2 $name -}}
-{{- if and $parts._1 (include "vllm-kserve.isRegistry" $parts._0) -}}
-{{- $parts._1 -}}
-{{- else -}}
-{{- $name -}}
-{{- end -}}
+{{- include "vllm-kserve.withoutRegistry" (regexReplaceAll "(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@[^@]*)?$" (splitList "@" . | first) "") -}}
 {{- end -}}

@@ -14,7 +14,7 @@ model would never start; the chart refuses it first.
 {{- $set := ternary (include "vllm-kserve.accelerator" .) "" (eq (include "vllm-kserve.multiNode" .) "true") -}}
 {{- range $name := keys $requests | sortAlpha -}}
 {{- $request := get $requests $name -}}
-{{- $fixed := or (and (contains "/" $name) (not (contains "kubernetes.io/" $name))) (hasPrefix "hugepages-" $name) -}}
+{{- $fixed := or (include "vllm-kserve.isExtendedResource" $name) (hasPrefix "hugepages-" $name) -}}
 {{- if and $fixed (not (kindIs "invalid" $request)) (ne $name $set) -}}
 {{- $limit := index $limits $name -}}
 {{- if kindIs "invalid" $limit -}}
@@ -28,7 +28,7 @@ model would never start; the chart refuses it first.
 "must be an integer") */ -}}
 {{- range $section := list "requests" "limits" -}}
 {{- range $name, $quantity := get $resources $section | default dict -}}
-{{- if and (contains "/" $name) (not (contains "kubernetes.io/" $name)) (not (kindIs "invalid" $quantity)) (not (regexMatch "^[0-9]+$" (toString $quantity))) -}}
+{{- if and (include "vllm-kserve.isExtendedResource" $name) (not (kindIs "invalid" $quantity)) (not (regexMatch "^[0-9]+$" (toString $quantity))) -}}
 {{- $errors = append $errors (printf "resources.%s.%s=%v: an extended resource comes in whole units, so give a whole number" $section $name $quantity) -}}
 {{- end -}}
 {{- end -}}
