@@ -334,6 +334,9 @@ BAD_INPUTS = [
              error_contains=["endpoint.timeoutSeconds=1800", "set endpoint.knativeMaxTimeoutSeconds"]),
     BadInput("serverless-selinux-options", sets=["securityContext.seLinuxOptions.type=spc_t"],
              error_contains=["securityContext.seLinuxOptions is refused by Knative", "deploymentMode=RawDeployment"]),
+    # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
+    BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
+             error_contains=["/securityContext/procMount", "value must be one of"]),
     # privileged containers: refused in every mode (the API server's and OpenShift's policy)
     BadInput("privileged-container", sets=["securityContext.privileged=true"],
              error_contains=["/securityContext/privileged", "value must be one of false"]),
