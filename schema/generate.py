@@ -294,7 +294,9 @@ POD_CHECKS = {
         {"properties": {"fsGroupChangePolicy": {"enum": ["OnRootMismatch", "Always", None]},
                         "supplementalGroupsPolicy": {"enum": ["Merge", "Strict", None]},
                         "seLinuxChangePolicy": {"enum": ["Recursive", None]},  # MountOption: behind a feature gate
-                        "windowsOptions": {"properties": {"hostProcess": {"enum": [False, None]}}},
+                        # Windows options: the model pods run Linux images, and the API server
+                        # checks each option Windows reads (validateWindowsSecurityContextOptions :8558)
+                        "windowsOptions": {"type": "null"},
                         "runAsUser": {"minimum": 0, "maximum": 2147483647},
                         "runAsGroup": {"minimum": 0, "maximum": 2147483647},
                         "fsGroup": {"minimum": 0, "maximum": 2147483647},
@@ -302,8 +304,7 @@ POD_CHECKS = {
     "io.k8s.api.core.v1.SecurityContext": [
         {"properties": {"runAsUser": {"minimum": 0, "maximum": 2147483647},
                         "runAsGroup": {"minimum": 0, "maximum": 2147483647},
-                        # hostProcess containers are Windows', and the cluster's policy disallows them
-                        "windowsOptions": {"properties": {"hostProcess": {"enum": [False, None]}}}}}],
+                        "windowsOptions": {"type": "null"}}}],
     # ValidateEnv (:2754-2770): a name the process environment can hold
     "io.k8s.api.core.v1.EnvVar": [{"properties": {"name": {"type": "string", "pattern": r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"}}}],
     # validateEnvVarValueFrom (:2803-2850): exactly one source

@@ -113,11 +113,25 @@ POD_SETTINGS = ("serviceAccountName", "priorityClassName", "runtimeClassName", "
 
 def assert_pod_settings(deployment, pod_spec_source, values):
     """The pod fields the chart set (in the predictor, or a worker's workerSpec) and the user's
-    labels and annotations are on the pods KServe's Deployment makes."""
+    labels and annotations are on the pods KServe's Deployment makes; so are the user's volumes,
+    init containers, and the mounts and env sources of vLLM, and the sidecars beside the head."""
     pod = deployment["spec"]["template"]["spec"]
     for field in POD_SETTINGS:
         if field in pod_spec_source:
             assert pod.get(field) == pod_spec_source[field], field
+    worker = pod_spec_source.get("pipelineParallelSize") is not None
+    vllm = objects.container(pod, "worker-container" if worker else "kserve-container", kind="containers")
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    for volume in values.get("extraVolumes", []):
+        assert not is_subset(volume, volumes.get(volume["name"], {})), volume
+    for mount in values.get("extraVolumeMounts", []):
+        assert not is_subset(mount, next((m for m in vllm["volumeMounts"] if m["mountPath"] == mount["mountPath"]), {})), mount
+    assert vllm.get("envFrom", []) == values.get("extraEnvFrom", [])
+    given = [c["name"] for c in values.get("initContainers", [])]
+    assert [c["name"] for c in pod.get("initContainers", [])][:len(given)] == given
+    names = [c["name"] for c in pod["containers"]]
+    for sidecar in values.get("sidecars", []):
+        assert (sidecar["name"] in names) != worker, (sidecar["name"], names)
     metadata = deployment["spec"]["template"]["metadata"]
     own = values.get("inferenceService", {})
     for key, value in {**own.get("labels", {}), **values.get("podLabels", {})}.items():

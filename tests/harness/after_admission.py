@@ -46,6 +46,9 @@ def _containers(doc: dict) -> list[tuple[str, dict, dict]]:
             found.append(("InferenceService predictor model", predictor["model"], predictor))
         worker = predictor.get("workerSpec") or {}
         found += [(f"InferenceService worker {c.get('name')}", c, worker) for c in worker.get("containers") or []]
+        for where, pod in (("predictor", predictor), ("worker", worker)):
+            found += [(f"InferenceService {where} init container {c.get('name')}", c, pod)
+                      for c in pod.get("initContainers") or []]
     elif kind == "Pod":
         found += [(f"Pod {c.get('name')}", c, spec) for c in spec.get("containers") or []]
     return found

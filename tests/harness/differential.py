@@ -86,7 +86,11 @@ TOPIC_REASONS = {
     "auth": "auth the level's proxy cannot give would leave the endpoint open, or shut for every caller",
     "hardware": "the hardware profile's webhook would overwrite or wipe what the chart renders",
     "spyre": "an IBM Spyre setup the level ships no runtime template for",
-    "security": "a security context the kubelet refuses when it starts the container",
+    "extras": "a volume, mount or container that clashes with what the chart, KServe or OpenShift AI put in the same "
+              "pod, or that Knative refuses when it builds the revision: the API server refuses the pods, or the "
+              "platform's own part is silently replaced",
+    "security": "a security context the kubelet refuses when it starts the container, or OpenShift's restricted SCC "
+                "in a container the user adds",
     "cluster": "the cluster contradicts the chosen level: KServe would take the objects and never run the model",
     "migration": "a value of the chart's 0.x line, named with its new name instead of being dropped",
 }

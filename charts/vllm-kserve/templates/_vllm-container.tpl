@@ -232,16 +232,12 @@ readinessProbe:
   httpGet:
     path: /health
     port: 8080
-  periodSeconds: 10
-  timeoutSeconds: 5
-  failureThreshold: 3
+  {{- include "vllm-kserve.probeTiming" (list . "readiness" 10 5 3) | nindent 2 }}
 livenessProbe:
   httpGet:
     path: /health
     port: 8080
-  periodSeconds: 30
-  timeoutSeconds: 10
-  failureThreshold: 5
+  {{- include "vllm-kserve.probeTiming" (list . "liveness" 30 10 5) | nindent 2 }}
 {{- end -}}
 
 {{- define "vllm-kserve.execProbe" -}}
@@ -265,14 +261,10 @@ startupProbe:
   failureThreshold: {{ mul .Values.probes.startupMinutes 2 }}
 readinessProbe:
   {{- include "vllm-kserve.execProbe" (dict "root" . "scripts" (list "multinode-vllm-health.sh")) | nindent 2 }}
-  periodSeconds: 10
-  timeoutSeconds: 15
-  failureThreshold: 3
+  {{- include "vllm-kserve.probeTiming" (list . "readiness" 10 15 3) | nindent 2 }}
 livenessProbe:
   {{- include "vllm-kserve.execProbe" $both | nindent 2 }}
-  periodSeconds: 30
-  timeoutSeconds: 15
-  failureThreshold: 5
+  {{- include "vllm-kserve.probeTiming" (list . "liveness" 30 15 5) | nindent 2 }}
 {{- end -}}
 
 {{/* Multi-node worker: healthy while all Ray nodes are joined. */}}
@@ -285,9 +277,7 @@ startupProbe:
   failureThreshold: {{ mul .Values.probes.startupMinutes 2 }}
 livenessProbe:
   {{- include "vllm-kserve.execProbe" $nodes | nindent 2 }}
-  periodSeconds: 30
-  timeoutSeconds: 15
-  failureThreshold: 5
+  {{- include "vllm-kserve.probeTiming" (list . "liveness" 30 15 5) | nindent 2 }}
 {{- end -}}
 
 
@@ -301,7 +291,28 @@ startupProbe:
   failureThreshold: {{ mul .Values.probes.startupMinutes 2 }}
 livenessProbe:
   {{- include "vllm-kserve.execProbe" $head | nindent 2 }}
-  periodSeconds: 30
-  timeoutSeconds: 10
-  failureThreshold: 5
+  {{- include "vllm-kserve.probeTiming" (list . "liveness" 30 10 5) | nindent 2 }}
+{{- end -}}
+
+{{/*
+The timing of a readiness or liveness check: probes.<kind>'s settings, each null one the chart's
+for that pod. Called with (list $ KIND PERIOD TIMEOUT FAILURES).
+*/}}
+{{- define "vllm-kserve.probeTiming" -}}
+{{- $root := index . 0 -}}
+{{- $set := get $root.Values.probes (index . 1) | default dict -}}
+periodSeconds: {{ int (ternary (index . 2) $set.periodSeconds (kindIs "invalid" $set.periodSeconds)) }}
+timeoutSeconds: {{ int (ternary (index . 3) $set.timeoutSeconds (kindIs "invalid" $set.timeoutSeconds)) }}
+failureThreshold: {{ int (ternary (index . 4) $set.failureThreshold (kindIs "invalid" $set.failureThreshold)) }}
+{{- end -}}
+
+{{/* The probes.readiness and probes.liveness settings given, one per line (empty: none). */}}
+{{- define "vllm-kserve.probeOverrides" -}}
+{{- range $kind := list "readiness" "liveness" -}}
+{{- range $field, $value := get $.Values.probes $kind | default dict -}}
+{{- if not (kindIs "invalid" $value) }}
+{{ $kind }}.{{ $field }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}

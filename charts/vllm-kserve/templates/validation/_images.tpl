@@ -19,6 +19,11 @@ the pods get (vLLM's, the test pod's, an oci:// modelcar's) is one the kubelet c
 {{- if hasPrefix "oci://" (toString .Values.model.uri) -}}
 {{- $_ := set $references "model.uri" (include "vllm-kserve.modelUri" . | trimPrefix "oci://") -}}
 {{- end -}}
+{{- range $list := list "sidecars" "initContainers" -}}
+{{- range $i, $c := get $.Values $list | default list -}}
+{{- $_ := set $references (printf "%s[%d].image" $list $i) $c.image -}}
+{{- end -}}
+{{- end -}}
 {{- range $value := keys $references | sortAlpha -}}
 {{- $path := include "vllm-kserve.imagePath" (get $references $value) -}}
 {{- if gt (len $path) 255 -}}

@@ -14,6 +14,13 @@
 {{- if ne (toString $.Values.probes.startupMinutes) (include "vllm-kserve.defaultStartupMinutes" $) -}}
 {{- $ignored = append $ignored "probes.startupMinutes" -}}
 {{- end -}}
+{{- range include "vllm-kserve.probeOverrides" $ | splitList "\n" | compact -}}
+{{- $ignored = append $ignored (printf "probes.%s" .) -}}
+{{- end -}}
+{{- if $.Values.sidecars -}}
+{{- /* they go into the chart's runtime: the InferenceService's own containers are dropped on some levels */ -}}
+{{- $ignored = append $ignored "sidecars" -}}
+{{- end -}}
 {{- with $ignored -}}
 {{- $errors = append $errors (printf "servingRuntime.useExisting=%s runs the model on an existing runtime, whose own image and settings apply, so %s would be ignored: remove them" $runtime.useExisting (join ", " (sortAlpha .))) -}}
 {{- end -}}

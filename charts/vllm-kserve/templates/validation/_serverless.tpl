@@ -8,15 +8,22 @@
 {{- $errors = append $errors (printf "endpoint.timeoutSeconds=%v is above Knative's max-revision-timeout-seconds (endpoint.knativeMaxTimeoutSeconds=%v), so Knative would refuse the revision: lower it, or, if the cluster's KnativeServing configuration allows more, set endpoint.knativeMaxTimeoutSeconds to that limit" $v.endpoint.timeoutSeconds $knativeMax) -}}
 {{- end -}}
 {{- /* Knative keeps only these container securityContext fields (knative.dev/serving SecurityContextMask) */}}
-{{- $securityContext := $v.securityContext | default dict -}}
+{{- $contexts := list (list "securityContext" $v.securityContext) -}}
+{{- range $i, $c := $v.sidecars | default list -}}
+{{- $contexts = append $contexts (list (printf "sidecars[%d].securityContext" $i) $c.securityContext) -}}
+{{- end -}}
+{{- range $contexts -}}
+{{- $value := index . 0 -}}
+{{- $securityContext := index . 1 | default dict -}}
 {{- range $field, $_ := $securityContext -}}
 {{- if not (has $field (list "allowPrivilegeEscalation" "capabilities" "privileged" "readOnlyRootFilesystem" "runAsGroup" "runAsNonRoot" "runAsUser" "seccompProfile")) -}}
-{{- $errors = append $errors (printf "securityContext.%s is refused by Knative in Serverless mode: remove it, or use deploymentMode=RawDeployment" $field) -}}
+{{- $errors = append $errors (printf "%s.%s is refused by Knative in Serverless mode: remove it, or use deploymentMode=RawDeployment" $value $field) -}}
 {{- end -}}
 {{- end -}}
 {{- with ($securityContext.capabilities | default dict).add -}}
 {{- if ne (toJson .) (toJson (list "NET_BIND_SERVICE")) -}}
-{{- $errors = append $errors (printf "securityContext.capabilities.add=%s: Knative allows adding only NET_BIND_SERVICE in Serverless mode: remove the others, or use deploymentMode=RawDeployment" (toJson .)) -}}
+{{- $errors = append $errors (printf "%s.capabilities.add=%s: Knative allows adding only NET_BIND_SERVICE in Serverless mode: remove the others, or use deploymentMode=RawDeployment" $value (toJson .)) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- /* Knative takes these pod fields only behind its feature flags, and terminationGracePeriodSeconds
@@ -34,11 +41,18 @@ never (knative.dev/serving pkg/apis/serving/fieldmask.go PodSpecMask) */ -}}
 {{- if not (kindIs "invalid" $v.terminationGracePeriodSeconds) -}}
 {{- $errors = append $errors (printf "terminationGracePeriodSeconds is refused by Knative in Serverless mode, which sets it from the request timeout: remove it, or use deploymentMode=%s" $platform.modes.raw.writes) -}}
 {{- end -}}
-{{- range $v.model.env -}}
+{{- $envs := list (list "model.env" $v.model.env) -}}
+{{- range $i, $c := $v.sidecars | default list -}}
+{{- $envs = append $envs (list (printf "sidecars[%d].env" $i) $c.env) -}}
+{{- end -}}
+{{- range $envs -}}
+{{- $value := index . 0 -}}
+{{- range index . 1 | default list -}}
 {{- if has .name (list "PORT" "K_SERVICE" "K_CONFIGURATION" "K_REVISION") -}}
-{{- $errors = append $errors (printf "model.env sets %s, which Knative reserves in Serverless mode: rename the variable or use deploymentMode=RawDeployment" .name) -}}
+{{- $errors = append $errors (printf "%s sets %s, which Knative reserves in Serverless mode: rename the variable or use deploymentMode=RawDeployment" $value .name) -}}
 {{- else if and .valueFrom (or .valueFrom.fieldRef .valueFrom.resourceFieldRef) -}}
-{{- $errors = append $errors (printf "model.env %s reads a fieldRef or resourceFieldRef, which Knative rejects in Serverless mode: give it a value, a secretKeyRef or a configMapKeyRef, or use deploymentMode=RawDeployment" .name) -}}
+{{- $errors = append $errors (printf "%s %s reads a fieldRef or resourceFieldRef, which Knative rejects in Serverless mode: give it a value, a secretKeyRef or a configMapKeyRef, or use deploymentMode=RawDeployment" $value .name) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

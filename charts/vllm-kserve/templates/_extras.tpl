@@ -1,0 +1,54 @@
+{{/*
+What the user adds to the model pods (extraVolumes, initContainers) and to their vLLM container
+(extraVolumeMounts, extraEnvFrom), written on the InferenceService, where KServe takes them for the
+pod it builds: the predictor's for the pod that serves the API, workerSpec's for a multi-node
+model's workers, which KServe builds from workerSpec alone. Called with (dict "root" $ "role" ROLE),
+ROLE head (the predictor) or worker.
+*/}}
+{{- define "vllm-kserve.podVolumes" -}}
+{{- $root := .root -}}
+{{- $volumes := $root.Values.extraVolumes | default list -}}
+{{- if and (eq .role "head") $root.Values.model.chatTemplate -}}
+{{- $volumes = prepend $volumes (dict "name" "chat-template" "configMap" (dict "name" (include "vllm-kserve.chatTemplateName" $root))) -}}
+{{- end -}}
+{{- with $volumes }}
+volumes:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with include "vllm-kserve.userContainers" (dict "root" $root "value" "initContainers") | trim }}
+initContainers:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- define "vllm-kserve.containerMounts" -}}
+{{- $root := .root -}}
+{{- $mounts := $root.Values.extraVolumeMounts | default list -}}
+{{- if and (eq .role "head") $root.Values.model.chatTemplate -}}
+{{- $mounts = prepend $mounts (dict "name" "chat-template" "mountPath" "/etc/vllm/chat-template" "readOnly" true) -}}
+{{- end -}}
+{{- with $mounts }}
+volumeMounts:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.extraEnvFrom }}
+envFrom:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The user's sidecars or initContainers (dict "root" $ "value" NAME), each without a securityContext
+of its own given the vLLM containers' `securityContext`, so they run under the same restricted
+settings as the pod's other containers.
+*/}}
+{{- define "vllm-kserve.userContainers" -}}
+{{- $root := .root -}}
+{{- range get $root.Values .value | default list }}
+{{- $container := . }}
+{{- if and (not (hasKey . "securityContext")) $root.Values.securityContext }}
+{{- $container = merge (dict "securityContext" $root.Values.securityContext) . }}
+{{- end }}
+- {{ toYaml $container | nindent 2 | trim }}
+{{- end }}
+{{- end -}}
