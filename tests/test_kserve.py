@@ -268,6 +268,11 @@ def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstrea
     for key, value in predictor.get("annotations", {}).items():
         assert annotations[key] == value  # retention period, progress deadline
     assert template["spec"]["timeoutSeconds"] == predictor["timeout"]
+    if "containerConcurrency" in predictor:
+        assert template["spec"]["containerConcurrency"] == predictor["containerConcurrency"]
+    if "canaryTrafficPercent" in predictor:
+        # a first install has no rolled-out revision to keep traffic on: the newest takes it all
+        assert [t.get("percent") for t in ksvc["spec"]["traffic"]] == [100]
     main = objects.container(template["spec"], "kserve-container", kind="containers")
     assert main["args"] == expected_args(docs, name)
     assert_restricted(client, ns, template["spec"])

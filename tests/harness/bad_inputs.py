@@ -446,6 +446,15 @@ BAD_INPUTS = [
     BadInput("extra-object-without-kind", values={"extraObjects": [{"apiVersion": "v1", "metadata": {"name": "x"}}]},
              error_contains=["/extraObjects/0"]),
     BadInput("extra-object-empty-string", values={"extraObjects": [""]}, error_contains=["/extraObjects/0"]),
+    # Knative's concurrency limit and KServe's canary rollout: Serverless only, in their ranges
+    BadInput("container-concurrency-over-knative-limit", sets=["scaling.serverless.containerConcurrency=5000"],
+             error_contains=["/scaling/serverless/containerConcurrency", "maximum"]),
+    BadInput("container-concurrency-raw", sets=["deploymentMode=RawDeployment", "scaling.serverless.containerConcurrency=8"],
+             error_contains=["scaling.serverless.containerConcurrency=8 applies only to deploymentMode=Serverless"]),
+    BadInput("canary-over-100", sets=["scaling.serverless.canaryTrafficPercent=150"],
+             error_contains=["/scaling/serverless/canaryTrafficPercent", "maximum"]),
+    BadInput("canary-raw", sets=["deploymentMode=RawDeployment", "scaling.serverless.canaryTrafficPercent=10"],
+             error_contains=["scaling.serverless.canaryTrafficPercent=10 applies only to deploymentMode=Serverless"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),

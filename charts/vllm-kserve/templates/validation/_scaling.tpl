@@ -35,6 +35,14 @@
 {{- if $scaling.serverless.retentionPeriod -}}
 {{- $errors = append $errors (printf "scaling.serverless.retentionPeriod=%s applies only to deploymentMode=Serverless (it delays scale to zero): remove it" $scaling.serverless.retentionPeriod) -}}
 {{- end -}}
+{{- /* KServe hands both to the Knative Service only; its raw reconcilers never read them
+(kserve@v0.15.2 pkg/controller/v1beta1/inferenceservice/reconcilers/knative/ksvc_reconciler.go:113-174) */ -}}
+{{- range $field := list "containerConcurrency" "canaryTrafficPercent" -}}
+{{- $set := index $scaling.serverless $field -}}
+{{- if not (kindIs "invalid" $set) -}}
+{{- $errors = append $errors (printf "scaling.serverless.%s=%v applies only to deploymentMode=Serverless (Knative's), and a RawDeployment would ignore it: remove it" $field $set) -}}
+{{- end -}}
+{{- end -}}
 {{- if or (ne $scaling.serverless.scaleMetric "concurrency") $scaling.serverless.scaleTarget -}}
 {{- $errors = append $errors (printf "scaling.serverless.scaleMetric=%s / scaleTarget=%v apply only to deploymentMode=Serverless: for a RawDeployment set scaling.rawDeployment.scaleMetric (cpu or memory) and scaling.rawDeployment.scaleTarget instead" $scaling.serverless.scaleMetric $scaling.serverless.scaleTarget) -}}
 {{- end -}}
