@@ -50,6 +50,7 @@ KUBERNETES_KINDS = [
     ("v1", "Pod"),
     ("v1", "Secret"),
     ("v1", "ServiceAccount"),
+    ("networking.k8s.io/v1", "NetworkPolicy"),
     ("policy/v1", "PodDisruptionBudget"),
     ("rbac.authorization.k8s.io/v1", "Role"),
     ("rbac.authorization.k8s.io/v1", "RoleBinding"),

@@ -140,6 +140,20 @@ def assert_pod_settings(deployment, pod_spec_source, values):
         assert metadata["annotations"].get(key) == value, key
 
 
+def assert_network_policy_selects(docs, *deployments):
+    """The chart's NetworkPolicy, if the scenario has one, guards every model pod KServe makes, and
+    its first peers admit the model's own pods and the release's test pod."""
+    if not docs.has("NetworkPolicy"):
+        return
+    spec = docs.get("NetworkPolicy")["spec"]
+    for deployment in deployments:
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert spec["podSelector"]["matchLabels"].items() <= labels.items(), labels
+        assert spec["ingress"][0]["from"][0]["podSelector"]["matchLabels"].items() <= labels.items()
+    test_pod = next(d for d in docs if d["kind"] == "Pod")
+    assert spec["ingress"][0]["from"][1]["podSelector"]["matchLabels"].items() <= test_pod["metadata"]["labels"].items()
+
+
 def expected_args(docs, isvc_name):
     runtime = objects.runtime_containers(docs)[0]
     model = objects.model_spec(docs)
@@ -197,6 +211,7 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
     assert pod.get("nodeSelector", {}) == predictor.get("nodeSelector", {})
     assert pod.get("imagePullSecrets", []) == predictor.get("imagePullSecrets", [])
     assert_pod_settings(deployment, predictor, values)
+    assert_network_policy_selects(docs, deployment)
 
     assert deployment["spec"]["strategy"]["type"] == predictor["deploymentStrategy"]["type"]
 
@@ -218,12 +233,13 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
 
 @pytest.mark.parametrize("upstream, path", CASES["multi"], indirect=["upstream"])
 def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstream, path):
-    client, ns, values, _, name, predictor = install_scenario(upstream, path)
+    client, ns, values, docs, name, predictor = install_scenario(upstream, path)
     pp, tp = values["multiNode"]["pipelineParallelSize"], values["multiNode"]["tensorParallelSize"]
     head = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the head Deployment")
     worker = wait_for(lambda: client.get("deployment", f"{name}-predictor-worker", ns), "the worker Deployment")
     assert_pod_settings(head, predictor, values)
     assert_pod_settings(worker, predictor["workerSpec"], values)
+    assert_network_policy_selects(docs, head, worker)
     assert worker["spec"]["replicas"] == pp - 1
     assert head["spec"]["replicas"] == 1
     for deployment, name_ in ((head, "kserve-container"), (worker, "worker-container")):

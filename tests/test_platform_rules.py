@@ -460,3 +460,26 @@ def test_the_hook_verifies_tls_with_the_service_ca_and_never_skips_it(tmp_path):
         untrusted = run_hook_script(docs, url, ca_file=other / "ca.crt")
     assert trusted.returncode == 0, trusted.stdout + trusted.stderr
     assert untrusted.returncode != 0 and "HTTP 000" in untrusted.stdout
+
+
+@pytest.mark.parametrize("level", levels_where(lambda r: r["openShiftAI"]))
+def test_openshift_routes_and_monitoring_reach_models_through_the_namespace_labels_odh_relies_on(level):
+    """OpenShift AI admits the OpenShift router to model pods by the label
+    network.openshift.io/policy-group=ingress of its namespace, and user workload monitoring by
+    the namespace openshift-user-workload-monitoring; its Serverless models are reached through
+    Knative (knative-serving) and the Service Mesh gateways (istio-system by default). The chart's
+    NetworkPolicy admits the same callers, so enabling it keeps the Route, the metrics and the
+    Knative path working.
+    Source: red-hat-data-services/odh-model-controller@rhoai-2.22:internal/controller/serving/reconcilers/
+    kserve_networkpolicy_reconciler.go:94-150 (allowTrafficFromMonitoringNamespace, allowOpenshiftIngressPolicy);
+    red-hat-data-services/rhods-operator@rhoai-2.22:api/infrastructure/v1/servicemesh_types.go:21 (istio-system)
+    and serverless_types.go:15-16 (knative-serving)."""
+    values = {"platform": level, "deploymentMode": row(level)["modes"]["raw"]["writes"], "networkPolicy": {"enabled": True}}
+    [rule] = render(values).get("NetworkPolicy")["spec"]["ingress"]
+    selectors = [peer.get("namespaceSelector") for peer in rule["from"]]
+    assert {"matchLabels": {"network.openshift.io/policy-group": "ingress"}} in selectors
+    assert {"matchLabels": {"kubernetes.io/metadata.name": "openshift-user-workload-monitoring"}} in selectors
+    if row(level)["modes"]["serverless"]:
+        [rule] = render({**values, "deploymentMode": "Serverless"}).get("NetworkPolicy")["spec"]["ingress"]
+        assert {"key": "kubernetes.io/metadata.name", "operator": "In", "values": ["knative-serving", "istio-system"]} in [
+            e for peer in rule["from"] for e in (peer.get("namespaceSelector") or {}).get("matchExpressions", [])]

@@ -455,6 +455,14 @@ BAD_INPUTS = [
              error_contains=["/scaling/serverless/canaryTrafficPercent", "maximum"]),
     BadInput("canary-raw", sets=["deploymentMode=RawDeployment", "scaling.serverless.canaryTrafficPercent=10"],
              error_contains=["scaling.serverless.canaryTrafficPercent=10 applies only to deploymentMode=Serverless"]),
+    # the NetworkPolicy
+    BadInput("network-policy-upstream-without-namespaces", sets=["platform=kserve-0.15", "networkPolicy.enabled=true"],
+             error_contains=["networkPolicy.enabled=true on upstream KServe (platform=kserve-0.15) admits no gateway",
+                             "networkPolicy.allowedNamespaces"]),
+    BadInput("network-policy-namespaces-without-policy", sets=["networkPolicy.allowedNamespaces={apps}"],
+             error_contains=["networkPolicy.allowedNamespaces is set but networkPolicy.enabled is false"]),
+    BadInput("network-policy-namespace-not-dns", sets=["networkPolicy.enabled=true", "networkPolicy.allowedNamespaces={My_Apps}"],
+             error_contains=["/networkPolicy/allowedNamespaces/0", "My_Apps"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),

@@ -89,6 +89,7 @@ TOPIC_REASONS = {
     "extras": "a volume, mount or container that clashes with what the chart, KServe or OpenShift AI put in the same "
               "pod, or that Knative refuses when it builds the revision: the API server refuses the pods, or the "
               "platform's own part is silently replaced",
+    "network": "a NetworkPolicy that would shut out the gateway that serves the endpoint, or settings no policy would use",
     "security": "a security context the kubelet refuses when it starts the container, or OpenShift's restricted SCC "
                 "in a container the user adds",
     "cluster": "the cluster contradicts the chosen level: KServe would take the objects and never run the model",

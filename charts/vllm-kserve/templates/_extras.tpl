@@ -52,3 +52,37 @@ settings as the pod's other containers.
 - {{ toYaml $container | nindent 2 | trim }}
 {{- end }}
 {{- end -}}
+
+{{/*
+The platform's callers of the model pods, as NetworkPolicy peers. On OpenShift AI: the OpenShift
+router and cluster monitoring (their namespaces' network.openshift.io/policy-group labels), user
+workload monitoring, and in Serverless Knative's activator and the Service Mesh gateways (in
+knative-serving and istio-system, OpenShift AI's defaults). Upstream KServe's gateway and
+Prometheus can run anywhere: networkPolicy.allowedNamespaces names them; Knative's activator runs
+in knative-serving.
+*/}}
+{{- define "vllm-kserve.platformPeers" -}}
+{{- $serverless := include "vllm-kserve.serverless" . -}}
+{{- if include "vllm-kserve.openShiftAI" . }}
+- namespaceSelector:
+    matchLabels:
+      network.openshift.io/policy-group: ingress
+- namespaceSelector:
+    matchLabels:
+      network.openshift.io/policy-group: monitoring
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: openshift-user-workload-monitoring
+{{- if $serverless }}
+- namespaceSelector:
+    matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: In
+        values: [knative-serving, istio-system]
+{{- end }}
+{{- else if $serverless }}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: knative-serving
+{{- end }}
+{{- end -}}
