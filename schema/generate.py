@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from schema import platforms
+from schema import crd_fields, platforms
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schema"
@@ -229,12 +229,29 @@ def crd_file_schemas(paths: list[Path], kubernetes_version: str) -> dict[str, di
 
 # --- values.schema.json definitions ---------------------------------------------------------------
 
-def chart_schema_with_definitions(chart_schema: dict, version: str) -> dict:
-    """The chart schema with its `definitions` refreshed: its own entries kept, Kubernetes ones made anew."""
+def api_server_kubernetes_version() -> str:
+    """The Kubernetes release of the API server the harness runs (tools/kubernetes/go.mod)."""
+    text = (ROOT / "tools" / "kubernetes" / "go.mod").read_text()
+    match = re.search(r"^\s*k8s\.io/kubernetes v(\d+)\.(\d+)\.\d+", text, re.M)
+    if not match:
+        raise SystemExit("tools/kubernetes/go.mod names no k8s.io/kubernetes version")
+    return f"{match[1]}.{match[2]}.0"
+
+
+def chart_schema_with_definitions(chart_schema: dict, version: str, crd_sets: list[dict[str, dict]]) -> dict:
+    """The chart schema with its `definitions` refreshed: its own entries kept, Kubernetes ones made
+    anew, without the fields some CRD set lacks where the chart writes them (crd_fields)."""
     text = json.dumps(chart_schema)
     wanted = set(re.findall(r'"#/definitions/(io\.k8s\.[^"]+)"', text))
     own = {k: v for k, v in chart_schema.get("definitions", {}).items() if not k.startswith("io.k8s.")}
-    vendored = with_pod_checks(non_null_items(closure(wanted, load_definitions(version), "#/definitions/")))
+    vendored = closure(wanted, load_definitions(version), "#/definitions/")
+    gaps: dict[str, set[str]] = {name: set(fields) for name, fields in crd_fields.REFERENCE_GAPS.items()}
+    found = [crd_fields.gaps(crd_set, vendored) for crd_set in crd_sets]
+    found.append(crd_fields.kubernetes_gaps(vendored, load_definitions(api_server_kubernetes_version())))
+    for each in found:
+        for name, fields in each.items():
+            gaps.setdefault(name, set()).update(fields)
+    vendored = with_pod_checks(non_null_items(crd_fields.without_gaps(vendored, gaps)))
     return {**chart_schema, "definitions": {**dict(sorted(own.items())), **vendored}}
 
 
@@ -245,6 +262,7 @@ def chart_schema_with_definitions(chart_schema: dict, version: str) -> dict:
 # for label selectors).
 _QUALIFIED = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 _LABEL_VALUE = {"type": "string", "maxLength": 63, "pattern": r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"}
+_LABEL_KEY = {"type": "string", "pattern": _QUALIFIED}
 _WEIGHT = {"properties": {"weight": {"minimum": 1, "maximum": 100}}}
 _KEY_SELECTOR = {"required": ["name", "key"], "properties": {
     "name": {"type": "string", "maxLength": 253, "pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},
@@ -260,7 +278,10 @@ POD_CHECKS = {
     "io.k8s.api.core.v1.PreferredSchedulingTerm": [_WEIGHT],
     "io.k8s.api.core.v1.WeightedPodAffinityTerm": [_WEIGHT],
     # validatePodAffinityTerm (:5158-5173): a topology key, a qualified name
-    "io.k8s.api.core.v1.PodAffinityTerm": [{"properties": {"topologyKey": {"type": "string", "pattern": _QUALIFIED}}}],
+    # and label keys in matchLabelKeys and mismatchLabelKeys (ValidateMatchLabelKeysAndMismatchLabelKeys :8973)
+    "io.k8s.api.core.v1.PodAffinityTerm": [{"properties": {"topologyKey": {"type": "string", "pattern": _QUALIFIED},
+                                                           "matchLabelKeys": {"items": _LABEL_KEY},
+                                                           "mismatchLabelKeys": {"items": _LABEL_KEY}}}],
     # ValidateNodeSelectorRequirement (:4962-4992)
     "io.k8s.api.core.v1.NodeSelectorRequirement": [
         {"properties": {"key": {"type": "string", "pattern": _QUALIFIED},
@@ -285,7 +306,8 @@ POD_CHECKS = {
                         "whenUnsatisfiable": {"enum": ["DoNotSchedule", "ScheduleAnyway"]},
                         "nodeAffinityPolicy": {"enum": ["Honor", "Ignore", None]},
                         "nodeTaintsPolicy": {"enum": ["Honor", "Ignore", None]},
-                        "minDomains": {"minimum": 1, "maximum": 2147483647}}},
+                        "minDomains": {"minimum": 1, "maximum": 2147483647},
+                        "matchLabelKeys": {"items": _LABEL_KEY}}},
         {"if": {"required": ["minDomains"], "properties": {"minDomains": {"type": "integer"}}},
          "then": {"properties": {"whenUnsatisfiable": {"const": "DoNotSchedule"}}}},
         {"if": {"required": ["matchLabelKeys"], "properties": {"matchLabelKeys": {"type": "array", "minItems": 1}}},
@@ -294,7 +316,6 @@ POD_CHECKS = {
     "io.k8s.api.core.v1.PodSecurityContext": [
         {"properties": {"fsGroupChangePolicy": {"enum": ["OnRootMismatch", "Always", None]},
                         "supplementalGroupsPolicy": {"enum": ["Merge", "Strict", None]},
-                        "seLinuxChangePolicy": {"enum": ["Recursive", None]},  # MountOption: behind a feature gate
                         # Windows options: the model pods run Linux images, and the API server
                         # checks each option Windows reads (validateWindowsSecurityContextOptions :8558)
                         "windowsOptions": {"type": "null"},
@@ -309,7 +330,7 @@ POD_CHECKS = {
     # ValidateEnv (:2754-2770): a name the process environment can hold
     "io.k8s.api.core.v1.EnvVar": [{"properties": {"name": {"type": "string", "pattern": r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"}}}],
     # validateEnvVarValueFrom (:2803-2850): exactly one source
-    "io.k8s.api.core.v1.EnvVarSource": [{"minProperties": 1, "maxProperties": 1}],
+    "io.k8s.api.core.v1.EnvVarSource": [{"minProperties": 1, "maxProperties": 1, "additionalProperties": {"type": "object"}}],
     # validateConfigMapKeySelector, validateSecretKeySelector (:3013-3046): a named object and a key
     "io.k8s.api.core.v1.ConfigMapKeySelector": [_KEY_SELECTOR],
     "io.k8s.api.core.v1.SecretKeySelector": [_KEY_SELECTOR],
@@ -389,9 +410,11 @@ def expected_files() -> dict[Path, str]:
         folder = SCHEMA_DIR / "kubernetes" / f"v{version}-standalone-strict"
         for api_version, kind in KUBERNETES_KINDS:
             files[folder / kind_file_name(api_version, kind)] = dump(standalone_kind_schema(version, api_version, kind))
+    module_sets = []
     for kserve in KSERVE_CRD_VERSIONS:
         crd_dir = kserve_module_dir(kserve) / "config" / "crd" / "full"
-        for name, schema in crd_file_schemas([crd_dir / f for f in KSERVE_CRDS], versions[-1]).items():
+        module_sets.append(crd_file_schemas([crd_dir / f for f in KSERVE_CRDS], versions[-1]))
+        for name, schema in module_sets[-1].items():
             files[SCHEMA_DIR / "kserve" / kserve / name] = dump(schema)
     sources = {
         "kubernetes-validate": metadata.version("kubernetes-validate"),
@@ -402,7 +425,7 @@ def expected_files() -> dict[Path, str]:
     files[SCHEMA_DIR / "sources.json"] = json.dumps(sources, indent=2) + "\n"
     table = platforms.load(CHART_DIR)
     chart_schema = with_platform_enum(json.loads(CHART_SCHEMA.read_text()), table)
-    with_definitions = chart_schema_with_definitions(chart_schema, versions[-1])
+    with_definitions = chart_schema_with_definitions(chart_schema, versions[-1], module_sets)
     files[CHART_SCHEMA] = json.dumps(with_definitions, indent=2, ensure_ascii=False) + "\n"
     files[README_TEMPLATE] = platforms.with_support_matrix(README_TEMPLATE.read_text(), table, platforms.default_level(CHART_DIR))
     files[CHART_DIR / "Chart.yaml"] = platforms.with_artifacthub_images((CHART_DIR / "Chart.yaml").read_text(), table,

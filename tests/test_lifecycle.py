@@ -27,7 +27,7 @@ pytestmark = pytest.mark.cluster
 
 CHART_KINDS = {"InferenceService": "inferenceservice", "ServingRuntime": "servingruntime", "ServiceAccount": "serviceaccount",
                "Secret": "secret", "Role": "role", "RoleBinding": "rolebinding", "ConfigMap": "configmap",
-               "PodDisruptionBudget": "poddisruptionbudget"}
+               "PodDisruptionBudget": "poddisruptionbudget", "NetworkPolicy": "networkpolicy"}
 
 
 @pytest.fixture

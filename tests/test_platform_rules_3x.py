@@ -268,7 +268,7 @@ def test_a_hardware_profile_is_named_as_the_dashboard_names_it_and_sizes_the_mod
     assert "resources" not in objects.model_spec(isvc) and "tolerations" not in objects.predictor(isvc)
     # the image still follows the accelerator the values name
     assert objects.runtime_containers(docs)[0]["image"].startswith(row(level)["images"]["cuda"]["repository"])
-    mine = {"limits": {"nvidia.com/gpu": "2"}, "requests": {"nvidia.com/gpu": "2", "cpu": "8"}}
+    mine = {"limits": {"nvidia.com/gpu": "2"}, "requests": {"nvidia.com/gpu": "2", "cpu": "3"}}
     isvc = objects.workload(render({"platform": level, **GPU_PROFILE, "resources": mine}))
     rendered = objects.model_spec(isvc)["resources"]  # Helm merges them with the defaults, as any map
     assert all(rendered[section][key] == value for section, entries in mine.items() for key, value in entries.items())

@@ -463,6 +463,20 @@ BAD_INPUTS = [
              error_contains=["networkPolicy.allowedNamespaces is set but networkPolicy.enabled is false"]),
     BadInput("network-policy-namespace-not-dns", sets=["networkPolicy.enabled=true", "networkPolicy.allowedNamespaces={My_Apps}"],
              error_contains=["/networkPolicy/allowedNamespaces/0", "My_Apps"]),
+    # found by make fuzz: a label key that is empty, and a pod field OpenShift AI 2.22's CRD lacks
+    BadInput("spread-match-label-key-empty", values=_raw(topologySpreadConstraints=[
+                 {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {},
+                  "matchLabelKeys": [""]}]),
+             error_contains=["/topologySpreadConstraints/0/matchLabelKeys/0"]),
+    BadInput("pod-field-older-crd-lacks", values={"podSecurityContext": {"seLinuxChangePolicy": "Recursive"}},
+             error_contains=["/podSecurityContext", "seLinuxChangePolicy"]),
+    # a limit below the request it would merge with, values.yaml's cpu request of 2 (found by make fuzz)
+    BadInput("cpu-limit-below-default-request", sets=["resources.limits.cpu=30m"],
+             error_contains=["resources.requests.cpu=2 is above resources.limits.cpu=30m", "raise the limit"]),
+    BadInput("memory-request-above-limit", sets=["resources.requests.memory=17Gi"],
+             error_contains=["resources.requests.memory=17Gi is above resources.limits.memory=16Gi"]),
+    BadInput("env-source-null", values={"model": {"env": [{"name": "A", "valueFrom": {"secretKeyRef": None}}]}},
+             error_contains=["/model/env/0/valueFrom/secretKeyRef", "want object"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),

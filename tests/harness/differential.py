@@ -75,8 +75,8 @@ TOPIC_REASONS = {
     "modes": "the level has no such deployment mode: KServe takes the object and never runs the model",
     "storage": "a model location or credential the level's storage initializer cannot use: the pods fail after the "
                "objects were taken",
-    "resources": "requests of extended resources and hugepages must equal their limits: the API server refuses the "
-                 "pods KServe makes, not the InferenceService",
+    "resources": "requests of extended resources and hugepages must equal their limits, and no request may exceed its "
+                 "limit: the API server refuses the pods KServe makes, not the InferenceService",
     "images": "an image the level does not ship for the accelerator, or one the kubelet cannot parse: the pods never start",
     "runtime": "values an existing ServingRuntime would make meaningless would be silently ignored",
     "topology": "multi-node settings KServe's controller, its webhooks or vLLM refuse, or that form no working vLLM",

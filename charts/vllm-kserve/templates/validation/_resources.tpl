@@ -24,6 +24,21 @@ model would never start; the chart refuses it first.
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- /* cpu, memory and ephemeral-storage may be overcommitted, but no request may exceed its limit
+(validation.go ValidateResourceRequirements, "must be less than or equal to ... limit") */ -}}
+{{- if not (include "vllm-kserve.resourcesFromProfile" .) -}}
+{{- range $name := keys $requests | sortAlpha -}}
+{{- $request := get $requests $name -}}
+{{- $limit := index $limits $name -}}
+{{- if and (not (include "vllm-kserve.isExtendedResource" $name)) (not (hasPrefix "hugepages-" $name)) (not (kindIs "invalid" $request)) (not (kindIs "invalid" $limit)) -}}
+{{- $r := include "vllm-kserve.quantityValue" $request -}}
+{{- $l := include "vllm-kserve.quantityValue" $limit -}}
+{{- if and $r $l (gt (float64 $r) (float64 $l)) -}}
+{{- $errors = append $errors (printf "resources.requests.%s=%v is above resources.limits.%s=%v, which the API server refuses in the pods: lower the request or raise the limit (the chart's defaults, requests cpu 2 and memory 8Gi, stay unless you replace them too)" $name $request $name $limit) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- /* an extended resource comes in whole devices (validation.go ValidateResourceRequirements:
 "must be an integer") */ -}}
 {{- range $section := list "requests" "limits" -}}
@@ -54,4 +69,21 @@ ValidateResourceRequirements, IsHugePageResourceValueDivisible) */ -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $errors -}}
+{{- end -}}
+
+{{/*
+A Kubernetes quantity (2, 500m, 1.5Gi, 1e3) as a number in its base unit, or empty when it is not
+one; close enough to compare a request with its limit.
+*/}}
+{{- define "vllm-kserve.quantityValue" -}}
+{{- $q := toString . | trimPrefix "+" -}}
+{{- $number := regexFind "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)" $q -}}
+{{- $suffix := trimPrefix $number $q -}}
+{{- $factors := dict "" 1.0 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- if not $number -}}
+{{- else if hasKey $factors $suffix -}}
+{{- mulf (float64 $number) (get $factors $suffix) -}}
+{{- else if regexMatch "^[eE][-+]?[0-9]+$" $suffix -}}
+{{- float64 (printf "%s%s" $number $suffix) -}}
+{{- end -}}
 {{- end -}}
