@@ -483,3 +483,20 @@ def test_openshift_routes_and_monitoring_reach_models_through_the_namespace_labe
         [rule] = render({**values, "deploymentMode": "Serverless"}).get("NetworkPolicy")["spec"]["ingress"]
         assert {"key": "kubernetes.io/metadata.name", "operator": "In", "values": ["knative-serving", "istio-system"]} in [
             e for peer in rule["from"] for e in (peer.get("namespaceSelector") or {}).get("matchExpressions", [])]
+
+
+@pytest.mark.parametrize("level", levels_where(lambda r: r["storage"]["hf"]))
+def test_kserve_reads_a_hugging_face_token_from_the_key_hf_token_alone(level):
+    """For an hf:// model KServe hands the storage initializer the key HF_TOKEN of the Secret named
+    by serving.kserve.io/storageSecretName, and no other key; a token stored under another key is
+    never read, and the download of a gated model fails in the pod. So the chart writes the Secret's
+    name, takes model.huggingFace.tokenSecret.key only as HF_TOKEN, and refuses another key with the
+    command that copies the token.
+    Sources: kserve/kserve@v0.15.2 and @v0.20.0:pkg/credentials/hf/hf_secret.go:24-40;
+    red-hat-data-services/kserve@rhoai-2.23, @rhoai-3.3 and @rhoai-3.5: the same file."""
+    hf = {"platform": level, "deploymentMode": row(level)["modes"]["raw"]["writes"],
+          "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct", "huggingFace": {"tokenSecret": {"name": "hf"}}}}
+    isvc = objects.workload(render(hf))
+    assert isvc["metadata"]["annotations"]["serving.kserve.io/storageSecretName"] == "hf"
+    refused = render_error(deep_merge(hf, {"model": {"huggingFace": {"tokenSecret": {"key": "token"}}}}))
+    assert "reads the token only from the key HF_TOKEN" in refused and "--from-literal=HF_TOKEN=" in refused

@@ -477,6 +477,8 @@ BAD_INPUTS = [
              error_contains=["resources.requests.memory=17Gi is above resources.limits.memory=16Gi"]),
     BadInput("env-source-null", values={"model": {"env": [{"name": "A", "valueFrom": {"secretKeyRef": None}}]}},
              error_contains=["/model/env/0/valueFrom/secretKeyRef", "want object"]),
+    BadInput("hf-token-key-not-a-key", sets=["model.huggingFace.tokenSecret.key=a b"],
+             error_contains=["/model/huggingFace/tokenSecret/key", "a b"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),
@@ -567,7 +569,7 @@ BAD_INPUTS = [
     BadInput("hf-token-key-is-fixed",
              values={"platform": "kserve-0.16",
                      "model": {"uri": "hf://a/b", "huggingFace": {"tokenSecret": {"name": "hf", "key": "token"}}}},
-             error_contains=["/model/huggingFace/tokenSecret", "'key'"]),
+             error_contains=["model.huggingFace.tokenSecret.key=token", "only from the key HF_TOKEN", "tokenSecret.name=hf-hf"]),
     BadInput("hf-uri-without-model", sets=["platform=kserve-0.16", "model.uri=hf://granite"],
              error_contains=["/model/uri", "hf://granite"]),
     BadInput("existing-runtime-and-name", sets=["servingRuntime.useExisting=vllm-cuda-runtime", "servingRuntime.name=mine"],

@@ -17,6 +17,13 @@
 {{- if not $platform.storage.hf -}}
 {{- $errors = append $errors (printf "model.uri %q: %s (platform=%s) installs no storage initializer for hf:// models; package the model as an OCI modelcar (oci://) or copy it to a PVC (pvc://), or target a level that serves hf://: platform=%s" $uri $platform.title $v.platform (include "vllm-kserve.levelsWith" (list . "storage.hf"))) -}}
 {{- end -}}
+{{- /* KServe gives the storage initializer the Secret's key HF_TOKEN and no other
+(kserve@v0.15.2 and v0.20.0 pkg/credentials/hf/hf_secret.go:24-40, the fork the same) */ -}}
+{{- $token := $v.model.huggingFace.tokenSecret -}}
+{{- if and $token.name (ne $token.key "HF_TOKEN") -}}
+{{- $copy := printf "kubectl create secret generic %s-hf --from-literal=HF_TOKEN=\"$(kubectl get secret %s -o jsonpath='{.data.%s}' | base64 -d)\"" $token.name $token.name (replace "." "\\." $token.key) -}}
+{{- $errors = append $errors (printf "model.huggingFace.tokenSecret.key=%s: KServe's storage initializer reads the token only from the key HF_TOKEN, so it would download without it; copy it into a Secret it can read (%s) and set model.huggingFace.tokenSecret.name=%s-hf" $token.key $copy $token.name) -}}
+{{- end -}}
 {{- else if $v.model.huggingFace.tokenSecret.name -}}
 {{- $errors = append $errors (printf "model.huggingFace.tokenSecret.name=%s is set but model.uri %q is not an hf:// model, so nothing would use the token: remove it" $v.model.huggingFace.tokenSecret.name $uri) -}}
 {{- end -}}
