@@ -443,6 +443,9 @@ BAD_INPUTS = [
              error_contains=["/podDisruptionBudget/maxUnavailable", "want null"]),
     BadInput("disruption-budget-bad-percent", sets=["podDisruptionBudget.minAvailable=half"],
              error_contains=["/podDisruptionBudget/minAvailable", "half"]),
+    # a percentage above 100, which the API server refuses (found by make fuzz)
+    BadInput("disruption-budget-over-100-percent", sets=["podDisruptionBudget.minAvailable=150%"],
+             error_contains=["/podDisruptionBudget/minAvailable", "150%"]),
     BadInput("extra-object-without-kind", values={"extraObjects": [{"apiVersion": "v1", "metadata": {"name": "x"}}]},
              error_contains=["/extraObjects/0"]),
     BadInput("extra-object-empty-string", values={"extraObjects": [""]}, error_contains=["/extraObjects/0"]),
