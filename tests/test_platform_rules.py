@@ -500,3 +500,24 @@ def test_kserve_reads_a_hugging_face_token_from_the_key_hf_token_alone(level):
     assert isvc["metadata"]["annotations"]["serving.kserve.io/storageSecretName"] == "hf"
     refused = render_error(deep_merge(hf, {"model": {"huggingFace": {"tokenSecret": {"key": "token"}}}}))
     assert "reads the token only from the key HF_TOKEN" in refused and "--from-literal=HF_TOKEN=" in refused
+
+
+@pytest.mark.parametrize("level", list(TABLE.levels))
+def test_kserve_lays_the_storage_parameters_over_the_connection_so_verify_ssl_turns_tls_checks_off(level):
+    """For a model named by storage.key, KServe passes spec.predictor.model.storage.parameters to the
+    storage initializer as STORAGE_OVERRIDE_CONFIG, which it lays over the connection's storage-config
+    JSON, and reads verify_ssl from the result into S3_VERIFY_SSL ("0" or "false" turn certificate
+    checks off); a CA bundle, by contrast, is mounted only from a ConfigMap the storage-config JSON
+    itself names (cabundle_configmap), which the chart does not own. So model.s3.verifyTLS=false
+    renders parameters.verify_ssl "0", and a private CA is the platform's to give.
+    Sources: kserve/kserve@v0.15.2:pkg/credentials/service_account_credentials.go:145-150,185-193 and
+    python/kserve/kserve/storage/storage.py:116-135,206-209; @v0.20.0:
+    python/storage/kserve_storage/kserve_storage.py:250-268; red-hat-data-services/kserve@rhoai-2.22,
+    @rhoai-3.3: python/kserve/kserve/storage/storage.py:131, @rhoai-3.5:
+    python/storage/kserve_storage/kserve_storage.py:264."""
+    s3 = {"platform": level, "deploymentMode": row(level)["modes"]["raw"]["writes"],
+          "model": {"mode": "s3", "s3": {"key": "my-s3-connection", "path": "models/granite"}}}
+    storage = objects.model_spec(render(s3))["storage"]
+    assert "parameters" not in storage
+    storage = objects.model_spec(render(deep_merge(s3, {"model": {"s3": {"verifyTLS": False}}})))["storage"]
+    assert storage["parameters"] == {"verify_ssl": "0"} and storage["key"] == "my-s3-connection"

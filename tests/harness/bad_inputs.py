@@ -482,6 +482,8 @@ BAD_INPUTS = [
              error_contains=["/model/env/0/valueFrom/secretKeyRef", "want object"]),
     BadInput("hf-token-key-not-a-key", sets=["model.huggingFace.tokenSecret.key=a b"],
              error_contains=["/model/huggingFace/tokenSecret/key", "a b"]),
+    BadInput("s3-verify-without-s3", sets=["model.s3.verifyTLS=false"],
+             error_contains=["model.s3.verifyTLS=false applies to model.mode=s3 only"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),

@@ -5,6 +5,9 @@
 {{- $platform := include "vllm-kserve.platform" . | fromYaml -}}
 {{- $uri := toString $v.model.uri -}}
 {{- $scheme := regexFind "^[a-z0-9+]+://" $uri | trimSuffix "://" -}}
+{{- if and (ne $v.model.mode "s3") (not $v.model.s3.verifyTLS) -}}
+{{- $errors = append $errors (printf "model.s3.verifyTLS=false applies to model.mode=s3 only, and model.mode=%s downloads no S3 connection: remove it" $v.model.mode) -}}
+{{- end -}}
 {{- if eq $v.model.mode "s3" -}}
 {{- if not $v.model.s3.key -}}
 {{- $errors = append $errors "model.s3.key is empty: with model.mode=s3 set it to the name of the S3 data-connection Secret (for example --set model.s3.key=my-s3-connection)" -}}
