@@ -521,3 +521,35 @@ def test_kserve_lays_the_storage_parameters_over_the_connection_so_verify_ssl_tu
     assert "parameters" not in storage
     storage = objects.model_spec(render(deep_merge(s3, {"model": {"s3": {"verifyTLS": False}}})))["storage"]
     assert storage["parameters"] == {"verify_ssl": "0"} and storage["key"] == "my-s3-connection"
+
+
+@pytest.mark.parametrize("level", list(TABLE.levels))
+def test_openshift_ai_fills_in_the_model_location_from_the_connection_an_annotation_names(level):
+    """From OpenShift AI 2.24 an admission webhook reads the InferenceService annotation
+    opendatahub.io/connections and fills in the model's location from that connection Secret: a URI
+    connection's storageUri (overwritten), an S3 connection's storage.key beside the path already
+    there, with a ServiceAccount <secret>-sa holding the Secret as serviceAccountName (on 2.24 and
+    2.25 unconditionally), an OCI connection's pull secret only. Levels before 2.24 and upstream KServe
+    have no such webhook. So the chart writes the annotation and no location of its own (the S3 path
+    as storage.path), refuses serviceAccount with it, and refuses the mode where no webhook reads it.
+    Sources: red-hat-data-services/rhods-operator@rhoai-2.25:internal/webhook/inferenceservice/mutating.go:45-287,407-478
+    (also @rhoai-2.24; absent @rhoai-2.22 and @rhoai-2.23); @rhoai-3.3:internal/webhook/serving/mutating_isvc.go:40-247,377-404
+    (also @rhoai-3.0 and @rhoai-3.4); red-hat-data-services/odh-model-controller@rhoai-3.5:
+    internal/webhook/serving/v1beta1/inferenceservice_webhook.go:186-261."""
+    values = {"platform": level, "deploymentMode": row(level)["modes"]["raw"]["writes"],
+              "model": {"mode": "connection", "connection": {"name": "my-connection", "path": "models/granite"}}}
+    if not row(level)["storage"]["connections"]:
+        assert "has no webhook that reads OpenShift AI connections" in render_error(values)
+        return
+    isvc = objects.workload(render(values))
+    assert isvc["metadata"]["annotations"]["opendatahub.io/connections"] == "my-connection"
+    model = objects.model_spec(isvc)
+    assert "storageUri" not in model and model["storage"] == {"path": "models/granite"}
+    assert "serviceAccountName" not in objects.predictor(isvc)
+    uri = objects.model_spec(render(deep_merge(values, {"model": {"connection": {"path": ""}}})))
+    assert "storageUri" not in uri and "storage" not in uri
+
+
+def test_connections_are_read_from_openshift_ai_2_24_on():
+    assert [lv for lv in TABLE.levels if row(lv)["storage"]["connections"]] == [
+        lv for lv in TABLE.levels if row(lv)["openShiftAI"] and lv not in ("rhoai-2.22", "rhoai-2.23")]

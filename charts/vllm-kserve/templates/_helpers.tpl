@@ -517,6 +517,7 @@ annotations:
   opendatahub.io/hardware-profile-name: {by: hardwareProfile.name}
   opendatahub.io/hardware-profile-namespace: {by: hardwareProfile.namespace}
   serving.kserve.io/storageSecretName: {by: model.huggingFace.tokenSecret.name}
+  opendatahub.io/connections: {by: model.connection.name}
   serving.knative.dev/progress-deadline: {by: probes.startupMinutes}
   autoscaling.knative.dev/scale-to-zero-pod-retention-period: {by: scaling.serverless.retentionPeriod}
   prometheus.io/port: {why: "the runtime's metrics port, which OpenShift AI's ServiceMonitor reads"}

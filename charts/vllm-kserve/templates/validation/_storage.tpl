@@ -8,6 +8,19 @@
 {{- if and (ne $v.model.mode "s3") (not $v.model.s3.verifyTLS) -}}
 {{- $errors = append $errors (printf "model.s3.verifyTLS=false applies to model.mode=s3 only, and model.mode=%s downloads no S3 connection: remove it" $v.model.mode) -}}
 {{- end -}}
+{{- $connection := $v.model.connection -}}
+{{- if eq $v.model.mode "connection" -}}
+{{- if not $platform.storage.connections -}}
+{{- $errors = append $errors (printf "model.mode=connection: %s (platform=%s) has no webhook that reads OpenShift AI connections, so nothing would fill in the model's location; use model.mode=uri or s3, or a level with connections: platform=%s" $platform.title $v.platform (include "vllm-kserve.levelsWith" (list . "storage.connections"))) -}}
+{{- else if not $connection.name -}}
+{{- $errors = append $errors "model.mode=connection needs model.connection.name, the connection Secret that holds the model's location (for example --set model.connection.name=my-connection)" -}}
+{{- end -}}
+{{- if or .Values.serviceAccount.create .Values.serviceAccount.name -}}
+{{- $errors = append $errors "model.mode=connection with serviceAccount: OpenShift AI's connection webhook gives the pods of an S3 connection a ServiceAccount of its own (<connection>-sa), replacing the chart's; remove serviceAccount.create and serviceAccount.name, or use model.mode=s3" -}}
+{{- end -}}
+{{- else if or $connection.name $connection.path -}}
+{{- $errors = append $errors (printf "model.connection is set but model.mode=%s, so no connection would be read: add --set model.mode=connection or remove model.connection" $v.model.mode) -}}
+{{- end -}}
 {{- if eq $v.model.mode "s3" -}}
 {{- if not $v.model.s3.key -}}
 {{- $errors = append $errors "model.s3.key is empty: with model.mode=s3 set it to the name of the S3 data-connection Secret (for example --set model.s3.key=my-s3-connection)" -}}

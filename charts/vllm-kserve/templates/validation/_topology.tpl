@@ -13,6 +13,8 @@
 {{- end -}}
 {{- if eq $v.model.mode "s3" -}}
 {{- $errors = append $errors "servingTopology=multiNode cannot load a model from S3 (model.mode=s3): put the model in an OCI modelcar or a ReadWriteMany PVC and set model.mode=uri with model.uri=oci://... or pvc://..." -}}
+{{- else if eq $v.model.mode "connection" -}}
+{{- $errors = append $errors "servingTopology=multiNode with model.mode=connection: the connection decides the model's location, which a multi-node model may take only from an OCI modelcar or a PVC; set model.mode=uri with model.uri=oci://... or pvc://..." -}}
 {{- else if not (has $scheme $schemes) -}}
 {{- $where := dict "oci" "an OCI modelcar (oci://<registry>/<repository>:<tag>)" "pvc" "a PVC (pvc://<pvc-name>/<folder>)" -}}
 {{- $from := list -}}
