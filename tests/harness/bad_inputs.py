@@ -487,7 +487,8 @@ BAD_INPUTS = [
     # OpenShift AI connections
     BadInput("connection-on-a-level-without",
              sets=["platform=rhoai-2.23", "model.mode=connection", "model.connection.name=c"],
-             error_contains=["model.mode=connection: OpenShift AI 2.23 (platform=rhoai-2.23) has no webhook", "platform=rhoai-2.24"]),
+             error_contains=["model.mode=connection: OpenShift AI 2.23 (platform=rhoai-2.23) has no webhook",
+                             "platform=rhoai-2.24"]),
     BadInput("connection-without-name", sets=["platform=rhoai-3.3", "model.mode=connection"],
              error_contains=["model.mode=connection needs model.connection.name"]),
     BadInput("connection-name-without-mode", sets=["model.connection.name=c"],
