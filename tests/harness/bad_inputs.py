@@ -501,6 +501,12 @@ BAD_INPUTS = [
              error_contains=["servingTopology=multiNode with model.mode=connection"]),
     BadInput("connection-annotation-by-hand", values={"inferenceService": {"annotations": {"opendatahub.io/connections": "c"}}},
              error_contains=["opendatahub.io/connections", "model.connection.name"]),
+    # a sidecar's env given twice, which the ServingRuntime's CRD refuses (found by make fuzz)
+    BadInput("sidecar-env-twice", values=_raw(sidecars=[_box("s", env=[{"name": "A"}, {"name": "A"}])]),
+             error_contains=["sidecars s sets env A twice"]),
+    BadInput("init-container-port-twice",
+             values=_raw(initContainers=[_box("i", ports=[{"containerPort": 9000}, {"containerPort": 9000, "protocol": "TCP"}])]),
+             error_contains=["initContainers i lists port 9000/TCP twice"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),

@@ -86,6 +86,22 @@ proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controlle
 {{- $errors = append $errors (printf "%s names the container %s, which sidecars or initContainers already name: each container of a pod needs its own name" $value .name) -}}
 {{- end -}}
 {{- $names = append $names .name -}}
+{{- /* the CRDs and the API server key a container's env by name and its ports by number and protocol */ -}}
+{{- $envNames := list -}}
+{{- range .env | default list -}}
+{{- if has .name $envNames -}}
+{{- $errors = append $errors (printf "%s %s sets env %s twice: Kubernetes keeps one entry per name, so give it once" $value $container .name) -}}
+{{- end -}}
+{{- $envNames = append $envNames .name -}}
+{{- end -}}
+{{- $ports := list -}}
+{{- range .ports | default list -}}
+{{- $port := printf "%v/%s" (int .containerPort) (.protocol | default "TCP") -}}
+{{- if has $port $ports -}}
+{{- $errors = append $errors (printf "%s %s lists port %s twice: give each port once" $value $container $port) -}}
+{{- end -}}
+{{- $ports = append $ports $port -}}
+{{- end -}}
 {{- $portNames := list -}}
 {{- range .ports | default list -}}
 {{- if has (int .containerPort) (list 8080 8443 6379) -}}
