@@ -503,10 +503,13 @@ BAD_INPUTS = [
              error_contains=["opendatahub.io/connections", "model.connection.name"]),
     # a sidecar's env given twice, which the ServingRuntime's CRD refuses (found by make fuzz)
     BadInput("sidecar-env-twice", values=_raw(sidecars=[_box("s", env=[{"name": "A"}, {"name": "A"}])]),
-             error_contains=["sidecars s sets env A twice"]),
+             error_contains=["sidecars s names the env variable A twice"]),
     BadInput("init-container-port-twice",
              values=_raw(initContainers=[_box("i", ports=[{"containerPort": 9000}, {"containerPort": 9000, "protocol": "TCP"}])]),
              error_contains=["initContainers i lists port 9000/TCP twice"]),
+    BadInput("sidecar-request-above-limit",
+             values=_raw(sidecars=[_box("s", resources={"requests": {"cpu": "2"}, "limits": {"cpu": "1"}})]),
+             error_contains=["sidecars[0].resources.requests.cpu=2 is above sidecars[0].resources.limits.cpu=1"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),

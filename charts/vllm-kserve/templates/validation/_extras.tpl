@@ -90,7 +90,7 @@ proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controlle
 {{- $envNames := list -}}
 {{- range .env | default list -}}
 {{- if has .name $envNames -}}
-{{- $errors = append $errors (printf "%s %s sets env %s twice: Kubernetes keeps one entry per name, so give it once" $value $container .name) -}}
+{{- $errors = append $errors (printf "%s %s names the env variable %s twice, and the CRDs keep one entry per name: give it once" $value $container .name) -}}
 {{- end -}}
 {{- $envNames = append $envNames .name -}}
 {{- end -}}
