@@ -141,8 +141,9 @@ def assert_pod_settings(deployment, pod_spec_source, values):
 
 
 def assert_network_policy_selects(docs, *deployments):
-    """The chart's NetworkPolicy, if the scenario has one, guards every model pod KServe makes, and
-    its first peers admit the model's own pods and the release's test pod."""
+    """The chart's NetworkPolicy, if the scenario has one, guards every model pod KServe makes (the
+    pod templates of its Deployments or its Knative Service), and its first peers admit the model's
+    own pods and the release's test pod."""
     if not docs.has("NetworkPolicy"):
         return
     spec = docs.get("NetworkPolicy")["spec"]
@@ -291,6 +292,7 @@ def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstrea
         assert [t.get("percent") for t in ksvc["spec"]["traffic"]] == [100]
     main = objects.container(template["spec"], "kserve-container", kind="containers")
     assert main["args"] == expected_args(docs, name)
+    assert_network_policy_selects(docs, ksvc)
     assert_restricted(client, ns, template["spec"])
 
 
