@@ -331,6 +331,23 @@ POD_CHECKS = {
     "io.k8s.api.core.v1.EnvVar": [{"properties": {"name": {"type": "string", "pattern": r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"}}}],
     # validateEnvVarValueFrom (:2803-2850): exactly one source
     "io.k8s.api.core.v1.EnvVarSource": [{"minProperties": 1, "maxProperties": 1, "additionalProperties": {"type": "object"}}],
+    # validateObjectFieldSelector (:2852-2882): a field env may read (validEnvDownwardAPIFieldPathExpressions
+    # :2777-2787), or one label or annotation
+    "io.k8s.api.core.v1.ObjectFieldSelector": [{"properties": {
+        "apiVersion": {"enum": ["v1", None]},
+        "fieldPath": {"type": "string", "pattern": r"^(metadata\.(name|namespace|uid)|spec\.(nodeName|serviceAccountName)"
+                                                   r"|status\.(hostIP|hostIPs|podIP|podIPs)|metadata\.(labels|annotations)\['"
+                                                   + _QUALIFIED[1:-1] + r"'\])$"}}}],
+    # validateContainerResourceFieldSelector and validateContainerResourceDivisor (:2789-2796, :2985-3011):
+    # a resource of the container itself, with a divisor its unit takes
+    "io.k8s.api.core.v1.ResourceFieldSelector": [
+        {"properties": {"resource": {"enum": ["limits.cpu", "limits.memory", "limits.ephemeral-storage",
+                                              "requests.cpu", "requests.memory", "requests.ephemeral-storage"]},
+                        "containerName": {"type": "null"}}},
+        {"if": {"properties": {"resource": {"enum": ["limits.cpu", "requests.cpu"]}}},
+         "then": {"properties": {"divisor": {"enum": ["1", "1m", 1, None]}}},
+         "else": {"properties": {"divisor": {"enum": ["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti",
+                                                      "1Pi", "1Ei", 1, None]}}}}],
     # validateConfigMapKeySelector, validateSecretKeySelector (:3013-3046): a named object and a key
     "io.k8s.api.core.v1.ConfigMapKeySelector": [_KEY_SELECTOR],
     "io.k8s.api.core.v1.SecretKeySelector": [_KEY_SELECTOR],

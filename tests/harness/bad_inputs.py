@@ -510,6 +510,13 @@ BAD_INPUTS = [
     BadInput("sidecar-request-above-limit",
              values=_raw(sidecars=[_box("s", resources={"requests": {"cpu": "2"}, "limits": {"cpu": "1"}})]),
              error_contains=["sidecars[0].resources.requests.cpu=2 is above sidecars[0].resources.limits.cpu=1"]),
+    # env read from a field or a resource the API server does not offer (found by make fuzz)
+    BadInput("env-field-not-offered",
+             values={"model": {"env": [{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "spec.hostname"}}}]}},
+             error_contains=["/model/env/0/valueFrom/fieldRef/fieldPath", "spec.hostname"]),
+    BadInput("env-resource-divisor", values={"model": {"env": [{"name": "A", "valueFrom": {
+                 "resourceFieldRef": {"resource": "limits.cpu", "divisor": "1Mi"}}}]}},
+             error_contains=["/model/env/0/valueFrom/resourceFieldRef/divisor"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),
