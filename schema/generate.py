@@ -297,7 +297,7 @@ POD_CHECKS = {
                         "values": {"items": _LABEL_VALUE}}},
         *_OPERATOR_VALUES],
     "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector": [
-        {"properties": {"matchLabels": {"additionalProperties": _LABEL_VALUE}}}],
+        {"properties": {"matchLabels": {"propertyNames": {"pattern": _QUALIFIED}, "additionalProperties": _LABEL_VALUE}}}],
     # validateTopologySpreadConstraints (:8851-8880): a positive skew, a topology key, the two
     # policies, minDomains only with DoNotSchedule
     "io.k8s.api.core.v1.TopologySpreadConstraint": [

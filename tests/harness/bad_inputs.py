@@ -517,6 +517,11 @@ BAD_INPUTS = [
     BadInput("env-resource-divisor", values={"model": {"env": [{"name": "A", "valueFrom": {
                  "resourceFieldRef": {"resource": "limits.cpu", "divisor": "1Mi"}}}]}},
              error_contains=["/model/env/0/valueFrom/resourceFieldRef/divisor"]),
+    # a selector's label key that is no label key (found by make fuzz)
+    BadInput("spread-selector-key-not-a-label", values=_raw(topologySpreadConstraints=[
+                 {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                  "labelSelector": {"matchLabels": {"z\u00b2": "a"}}}]),
+             error_contains=["/topologySpreadConstraints/0/labelSelector", "invalid propertyName 'z\u00b2'"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),
