@@ -282,6 +282,8 @@ POD_CHECKS = {
     "io.k8s.api.core.v1.PodAffinityTerm": [{"properties": {"topologyKey": {"type": "string", "pattern": _QUALIFIED},
                                                            "matchLabelKeys": {"items": _LABEL_KEY},
                                                            "mismatchLabelKeys": {"items": _LABEL_KEY}}}],
+    # ValidateNodeSelector (:5040-5046): at least one term
+    "io.k8s.api.core.v1.NodeSelector": [{"properties": {"nodeSelectorTerms": {"minItems": 1}}}],
     # ValidateNodeSelectorRequirement (:4962-4992)
     "io.k8s.api.core.v1.NodeSelectorRequirement": [
         {"properties": {"key": {"type": "string", "pattern": _QUALIFIED},

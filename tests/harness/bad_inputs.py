@@ -522,6 +522,11 @@ BAD_INPUTS = [
                  {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
                   "labelSelector": {"matchLabels": {"z\u00b2": "a"}}}]),
              error_contains=["/topologySpreadConstraints/0/labelSelector", "invalid propertyName 'z\u00b2'"]),
+    # required node affinity without a term (found by make fuzz)
+    BadInput("node-affinity-without-terms",
+             values=_raw(affinity={"nodeAffinity": {
+                 "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}}),
+             error_contains=["nodeSelectorTerms", "minItems"]),
     # an unmasked /proc needs hostUsers false, which the chart never renders (found by make fuzz)
     BadInput("unmasked-proc-mount", sets=["securityContext.procMount=Unmasked"],
              error_contains=["/securityContext/procMount", "value must be one of"]),
