@@ -74,15 +74,19 @@ in knative-serving.
     matchLabels:
       kubernetes.io/metadata.name: openshift-user-workload-monitoring
 {{- if $serverless }}
+{{ include "vllm-kserve.namespacesPeer" (list "knative-serving" "istio-system") }}
+{{- end }}
+{{- else if $serverless }}
+{{ include "vllm-kserve.namespacesPeer" (list "knative-serving") }}
+{{- end }}
+{{- end -}}
+
+{{/* A NetworkPolicy peer of every pod in the namespaces named (a list), by their name labels. */}}
+{{- define "vllm-kserve.namespacesPeer" -}}
 - namespaceSelector:
     matchExpressions:
       - key: kubernetes.io/metadata.name
         operator: In
-        values: [knative-serving, istio-system]
-{{- end }}
-{{- else if $serverless }}
-- namespaceSelector:
-    matchLabels:
-      kubernetes.io/metadata.name: knative-serving
-{{- end }}
+        values:
+          {{- toYaml . | nindent 10 }}
 {{- end -}}

@@ -37,11 +37,10 @@ proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controlle
 {{- end -}}
 {{- $mounted := dict -}}
 {{- $containers := list (dict "value" "extraVolumeMounts" "mounts" $v.extraVolumeMounts) -}}
-{{- range $i, $c := $v.sidecars | default list -}}
-{{- $containers = append $containers (dict "value" (printf "sidecars[%d] (%s)" $i $c.name) "mounts" $c.volumeMounts) -}}
+{{- range $field := list "sidecars" "initContainers" -}}
+{{- range $i, $c := get $v $field | default list -}}
+{{- $containers = append $containers (dict "value" (printf "%s[%d] (%s)" $field $i $c.name) "mounts" $c.volumeMounts) -}}
 {{- end -}}
-{{- range $i, $c := $v.initContainers | default list -}}
-{{- $containers = append $containers (dict "value" (printf "initContainers[%d] (%s)" $i $c.name) "mounts" $c.volumeMounts) -}}
 {{- end -}}
 {{- range $containers -}}
 {{- $value := .value -}}
@@ -95,15 +94,13 @@ proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controlle
 {{- $envNames = append $envNames .name -}}
 {{- end -}}
 {{- $ports := list -}}
+{{- $portNames := list -}}
 {{- range .ports | default list -}}
 {{- $port := printf "%v/%s" (int .containerPort) (.protocol | default "TCP") -}}
 {{- if has $port $ports -}}
 {{- $errors = append $errors (printf "%s %s lists port %s twice: give each port once" $value $container $port) -}}
 {{- end -}}
 {{- $ports = append $ports $port -}}
-{{- end -}}
-{{- $portNames := list -}}
-{{- range .ports | default list -}}
 {{- if has (int .containerPort) (list 8080 8443 6379) -}}
 {{- $errors = append $errors (printf "%s %s listens on port %d, which vLLM, the auth proxy or Ray take in the model pod: choose another containerPort" $value $container (int .containerPort)) -}}
 {{- end -}}
