@@ -12,6 +12,9 @@ Sources, all pinned:
   platform table (charts/vllm-kserve/files/platforms.yaml) names as a CRD set, converted from
   `openAPIV3Schema` with unknown fields rejected wherever the CRD does not preserve them, as the
   API server prunes them.
+- Prometheus Operator kinds (the ServiceMonitor and PodMonitor of `metrics`): the CRDs inside the
+  `github.com/prometheus-operator/prometheus-operator` Go module at MONITORING_VERSION, converted
+  the same way.
 - values.schema.json `definitions`: the Kubernetes types its hand-written part refers to, from the
   newest Kubernetes schemas, so a bad toleration or env entry fails at `helm template` time.
 - values.schema.json's `platform` enum, the support matrix in README.md.gotmpl and the Artifact Hub
@@ -60,6 +63,12 @@ KUBERNETES_KINDS = [
 KSERVE_CRDS = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
 # The upstream versions the platform table validates against.
 KSERVE_CRD_VERSIONS = platforms.load().module_versions()
+
+# The Prometheus Operator CRDs of the monitors the chart renders, from this module version (the
+# newest the Go module proxy serves), into schema/prometheus-operator/<version>/.
+MONITORING_MODULE = "github.com/prometheus-operator/prometheus-operator"
+MONITORING_VERSION = "v0.76.2"
+MONITORING_CRDS = ["monitoring.coreos.com_podmonitors.yaml", "monitoring.coreos.com_servicemonitors.yaml"]
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 DEFS_REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
@@ -175,14 +184,24 @@ def kserve_tools() -> list[Path]:
     return [KSERVE_TOOLS, *others]
 
 
-def kserve_module_dir(version: str) -> Path:
-    result = subprocess.run(
-        ["go", "mod", "download", "-json", f"github.com/kserve/kserve@{version}"],
-        cwd=KSERVE_TOOLS, capture_output=True, text=True, check=False,
-    )
+def module_dir(module: str, version: str) -> Path:
+    """Where the Go module cache holds module@version, downloaded (and checked against go.sum's
+    database) first if need be."""
+    result = subprocess.run(["go", "mod", "download", "-json", f"{module}@{version}"],
+                            cwd=KSERVE_TOOLS, capture_output=True, text=True, check=False)
     if result.returncode:
-        raise SystemExit(f"go mod download github.com/kserve/kserve@{version} failed:\n{result.stderr}")
+        raise SystemExit(f"go mod download {module}@{version} failed:\n{result.stderr}")
     return Path(json.loads(result.stdout)["Dir"])
+
+
+def kserve_module_dir(version: str) -> Path:
+    return module_dir("github.com/kserve/kserve", version)
+
+
+def monitoring_crd_paths() -> list[Path]:
+    """The Prometheus Operator CRD files of the kinds the chart renders."""
+    folder = module_dir(MONITORING_MODULE, MONITORING_VERSION) / "example" / "prometheus-operator-crd-full"
+    return [folder / name for name in MONITORING_CRDS]
 
 
 def _strict(node):
@@ -435,11 +454,15 @@ def expected_files() -> dict[Path, str]:
         module_sets.append(crd_file_schemas([crd_dir / f for f in KSERVE_CRDS], versions[-1]))
         for name, schema in module_sets[-1].items():
             files[SCHEMA_DIR / "kserve" / kserve / name] = dump(schema)
+    for name, schema in crd_file_schemas(monitoring_crd_paths(), versions[-1]).items():
+        files[SCHEMA_DIR / "prometheus-operator" / MONITORING_VERSION / name] = dump(schema)
     sources = {
         "kubernetes-validate": metadata.version("kubernetes-validate"),
         "kubernetes": versions,
         "github.com/kserve/kserve": KSERVE_CRD_VERSIONS,
         "kserve-crds": KSERVE_CRDS,
+        MONITORING_MODULE: MONITORING_VERSION,
+        "prometheus-operator-crds": MONITORING_CRDS,
     }
     files[SCHEMA_DIR / "sources.json"] = json.dumps(sources, indent=2) + "\n"
     table = platforms.load(CHART_DIR)
@@ -469,7 +492,7 @@ def with_platform_enum(chart_schema: dict, table: platforms.Table) -> dict:
 
 def generated_paths() -> set[Path]:
     """The files a previous run wrote (everything generated lives in these folders)."""
-    return {p for folder in ("kubernetes", "kserve") for p in (SCHEMA_DIR / folder).rglob("*.json")}
+    return {p for folder in ("kubernetes", "kserve", "prometheus-operator") for p in (SCHEMA_DIR / folder).rglob("*.json")}
 
 
 def main(argv: list[str] | None = None) -> int:

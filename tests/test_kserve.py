@@ -127,6 +127,13 @@ def assert_pod_settings(deployment, pod_spec_source, values):
     for mount in values.get("extraVolumeMounts", []):
         assert not is_subset(mount, next((m for m in vllm["volumeMounts"] if m["mountPath"] == mount["mountPath"]), {})), mount
     assert vllm.get("envFrom", []) == values.get("extraEnvFrom", [])
+    # the claims of LoRA adapters, with everything else the InferenceService gives the pod
+    for volume in pod_spec_source.get("volumes", []):
+        assert not is_subset(volume, volumes.get(volume["name"], {})), volume
+    claims = [v["persistentVolumeClaim"]["claimName"] for v in pod_spec_source.get("volumes", [])
+              if v["name"].startswith("adapters-")]
+    for claim in claims:
+        assert {"/mnt/adapters/" + claim} <= {m["mountPath"] for m in vllm["volumeMounts"] if m.get("readOnly")}, claim
     given = [c["name"] for c in values.get("initContainers", [])]
     assert [c["name"] for c in pod.get("initContainers", [])][:len(given)] == given
     names = [c["name"] for c in pod["containers"]]
@@ -153,6 +160,38 @@ def assert_network_policy_selects(docs, *deployments):
         assert spec["ingress"][0]["from"][0]["podSelector"]["matchLabels"].items() <= labels.items()
     test_pod = next(d for d in docs if d["kind"] == "Pod")
     assert spec["ingress"][0]["from"][1]["podSelector"]["matchLabels"].items() <= test_pod["metadata"]["labels"].items()
+
+
+def declares_vllm_port(pod_spec: dict) -> bool:
+    return any(port.get("containerPort") == 8080 for c in pod_spec["containers"] for port in c.get("ports", []))
+
+
+def assert_monitors_select(client, ns, docs, *templates):
+    """The chart's ServiceMonitor, if the scenario has one, selects exactly one of the Services
+    KServe makes, which sends its target port 8080 to the model's pods; its PodMonitor selects every
+    model pod, of which those that declare vLLM's port 8080 (a model's, a multi-node head's, never a
+    worker's) become targets. `templates` are the pod templates (Deployments or a Knative Service)
+    KServe made, the head's first."""
+    if docs.has("ServiceMonitor"):
+        monitor = docs.get("ServiceMonitor")["spec"]
+        [endpoint] = monitor["endpoints"]
+        assert monitor["namespaceSelector"]["matchNames"] == [ns]
+        services = json.loads(client.kubectl("get", "services", "-n", ns, "-o", "json").stdout)["items"]
+        chosen = [s for s in services if objects.selects(monitor["selector"], s["metadata"].get("labels", {}))]
+        assert [s["metadata"]["name"] for s in chosen] == [f"{objects.workload(docs)['metadata']['name']}-predictor"], chosen
+        [service] = chosen
+        assert endpoint["targetPort"] in [p["targetPort"] for p in service["spec"]["ports"]]
+        pods = templates[0]["spec"]["template"]
+        assert service["spec"]["selector"].items() <= pods["metadata"]["labels"].items()
+        assert declares_vllm_port(pods["spec"])
+    if docs.has("PodMonitor"):
+        monitor = docs.get("PodMonitor")["spec"]
+        assert monitor["namespaceSelector"]["matchNames"] == [ns]
+        assert monitor["podMetricsEndpoints"][0]["targetPort"] == 8080
+        for i, template in enumerate(templates):
+            pods = template["spec"]["template"]
+            assert objects.selects(monitor["selector"], pods["metadata"]["labels"]), pods["metadata"]["labels"]
+            assert declares_vllm_port(pods["spec"]) == (i == 0), (i, pods["spec"]["containers"])
 
 
 def expected_args(docs, isvc_name):
@@ -213,6 +252,8 @@ def test_raw_deployment_pod_template_carries_what_the_chart_asked_for(upstream, 
     assert pod.get("imagePullSecrets", []) == predictor.get("imagePullSecrets", [])
     assert_pod_settings(deployment, predictor, values)
     assert_network_policy_selects(docs, deployment)
+    wait_for(lambda: client.get("service", f"{name}-predictor", ns), "the predictor Service")
+    assert_monitors_select(client, ns, docs, deployment)
 
     assert deployment["spec"]["strategy"]["type"] == predictor["deploymentStrategy"]["type"]
 
@@ -241,6 +282,8 @@ def test_multi_node_becomes_a_head_and_workers_with_tensor_parallel_gpus(upstrea
     assert_pod_settings(head, predictor, values)
     assert_pod_settings(worker, predictor["workerSpec"], values)
     assert_network_policy_selects(docs, head, worker)
+    wait_for(lambda: client.get("service", f"{name}-predictor", ns), "the predictor Service")
+    assert_monitors_select(client, ns, docs, head, worker)
     assert worker["spec"]["replicas"] == pp - 1
     assert head["spec"]["replicas"] == 1
     for deployment, name_ in ((head, "kserve-container"), (worker, "worker-container")):
@@ -293,6 +336,7 @@ def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstrea
     main = objects.container(template["spec"], "kserve-container", kind="containers")
     assert main["args"] == expected_args(docs, name)
     assert_network_policy_selects(docs, ksvc)
+    assert_monitors_select(client, ns, docs, ksvc)
     assert_restricted(client, ns, template["spec"])
 
 
@@ -300,7 +344,7 @@ def test_serverless_becomes_a_knative_service_with_the_scaling_asked_for(upstrea
 def test_keda_autoscaling_becomes_a_scaled_object_instead_of_an_hpa(upstream, path):
     """scaling.rawDeployment.autoscaler=keda: KServe writes a KEDA ScaledObject on the chart's
     Prometheus query, threshold and replica range, and no HorizontalPodAutoscaler."""
-    client, ns, values, _, name, predictor = install_scenario(upstream, path)
+    client, ns, values, docs, name, predictor = install_scenario(upstream, path)
     keda = values["scaling"]["rawDeployment"]["keda"]
     [metric] = predictor["autoScaling"]["metrics"]
     scaled = wait_for(lambda: client.get("scaledobjects.keda.sh", f"{name}-predictor", ns), "the KEDA ScaledObject")
@@ -314,6 +358,23 @@ def test_keda_autoscaling_becomes_a_scaled_object_instead_of_an_hpa(upstream, pa
     assert f'vllm:num_requests_waiting{{namespace="{ns}",model_name="{name}"}}' in trigger["metadata"]["query"]
     assert float(trigger["metadata"]["threshold"]) == float(keda["threshold"])
     assert client.get("horizontalpodautoscaler", f"{name}-predictor", ns) is None
+    deployment = wait_for(lambda: client.get("deployment", f"{name}-predictor", ns), "the predictor Deployment")
+    wait_for(lambda: client.get("service", f"{name}-predictor", ns), "the predictor Service")
+    assert_monitors_select(client, ns, docs, deployment)
+
+
+@pytest.mark.parametrize("upstream, path", CASES["serverless"][:1], indirect=["upstream"])
+def test_a_pod_monitor_finds_vllm_in_the_knative_revision(upstream, path):
+    """metrics.podMonitor in Serverless, where no Service reaches vLLM's own port: the PodMonitor
+    selects the pods of the Knative Service KServe makes, whose vLLM container declares port 8080."""
+    client, namespace = upstream
+    ns = namespace("podmonitor")
+    values = deep_merge(upstream_values(path, upstream.level), {"metrics": {"podMonitor": {"enabled": True}}})
+    docs = install(client, ns, values)
+    name = objects.workload(docs)["metadata"]["name"]
+    ksvc = wait_for(lambda: client.get("services.serving.knative.dev", f"{name}-predictor", ns), "the Knative Service")
+    assert docs.has("PodMonitor")
+    assert_monitors_select(client, ns, docs, ksvc)
 
 
 REFUSED_BY_BOTH = [

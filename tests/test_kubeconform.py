@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from schema import generate
 from tests.harness import schemas
 from tests.harness.commands import as_template, seed_commands
 from tests.harness.paths import BIN, CHART, SCHEMA
@@ -51,7 +52,10 @@ def kubeconform(manifest: str, version: str, kserve_dir) -> dict:
          "-schema-location",
          str(SCHEMA / "kubernetes" / "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}"
              / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
-         "-schema-location", str(kserve_dir / "{{ .ResourceKind }}{{ .KindSuffix }}.json"), "-"],
+         "-schema-location", str(kserve_dir / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-schema-location",
+         str(SCHEMA / "prometheus-operator" / generate.MONITORING_VERSION / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+         "-"],
         input=manifest, capture_output=True, text=True, check=False,
     )
     report = json.loads(result.stdout)

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.cluster
 
 CHART_KINDS = {"InferenceService": "inferenceservice", "ServingRuntime": "servingruntime", "ServiceAccount": "serviceaccount",
                "Secret": "secret", "Role": "role", "RoleBinding": "rolebinding", "ConfigMap": "configmap",
-               "PodDisruptionBudget": "poddisruptionbudget", "NetworkPolicy": "networkpolicy"}
+               "PodDisruptionBudget": "poddisruptionbudget", "NetworkPolicy": "networkpolicy",
+               "ServiceMonitor": "servicemonitors.monitoring.coreos.com", "PodMonitor": "podmonitors.monitoring.coreos.com"}
 
 
 @pytest.fixture

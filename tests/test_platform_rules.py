@@ -485,6 +485,34 @@ def test_openshift_routes_and_monitoring_reach_models_through_the_namespace_labe
             e for peer in rule["from"] for e in (peer.get("namespaceSelector") or {}).get("matchExpressions", [])]
 
 
+@pytest.mark.parametrize("level", list(TABLE.levels))
+def test_openshift_ai_scrapes_vllm_itself_from_the_runtime_prometheus_annotations(level):
+    """On OpenShift AI, odh-model-controller has every model scraped without a monitor of the
+    chart's: in RawDeployment, when the ServingRuntime's spec.annotations carry prometheus.io/port,
+    it makes the Service <isvc>-metrics on that port and the ServiceMonitor <isvc>-metrics on the
+    path of prometheus.io/path; in Serverless (2.x) it makes an Istio PodMonitor in the model's
+    namespace for every predictor pod. A ServiceMonitor or PodMonitor of the chart's would scrape
+    every series a second time, so the table marks these levels metricsScrapedByPlatform, the
+    chart writes the annotations there, and refuses metrics.serviceMonitor and .podMonitor.
+    Upstream KServe makes no monitor, and there the chart's are rendered.
+    Sources: red-hat-data-services/odh-model-controller@rhoai-2.22 and @rhoai-3.5:internal/controller/
+    serving/reconcilers/kserve_raw_inferenceservice_reconciler.go:39-40,
+    kserve_metrics_service_reconciler.go:78-121 and kserve_metrics_servicemonitor_reconciler.go:74-103
+    (3.5: 79-126); @rhoai-2.22: kserve_serverless_inferenceservice_reconciler.go:43-44 and
+    kserve_istio_podmonitor_reconciler.go:80-100."""
+    scraped = row(level)["metricsScrapedByPlatform"]
+    assert scraped == row(level)["openShiftAI"]  # odh-model-controller runs on every OpenShift AI level
+    raw = {"platform": level, "deploymentMode": row(level)["modes"]["raw"]["writes"]}
+    annotations = objects.runtime(render(raw))["spec"]["annotations"]
+    assert (annotations["prometheus.io/port"], annotations["prometheus.io/path"]) == ("8080", "/metrics")
+    for monitor, kind in (("serviceMonitor", "ServiceMonitor"), ("podMonitor", "PodMonitor")):
+        values = deep_merge(raw, {"metrics": {monitor: {"enabled": True}}})
+        if scraped:
+            assert f"metrics.{monitor}.enabled=true on {row(level)['title']}" in render_error(values)
+        else:
+            assert render(values).get(kind)["spec"]["selector"]["matchLabels"]["serving.kserve.io/inferenceservice"] == "my-vllm"
+
+
 @pytest.mark.parametrize("level", levels_where(lambda r: r["storage"]["hf"]))
 def test_kserve_reads_a_hugging_face_token_from_the_key_hf_token_alone(level):
     """For an hf:// model KServe hands the storage initializer the key HF_TOKEN of the Secret named

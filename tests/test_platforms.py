@@ -19,7 +19,8 @@ from tests.harness.render import parse, run_helm_template
 from tests.harness.scenarios import TABLE, behaviour, distinct_levels, matrix
 
 ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "authProxyTimeout", "storage", "keda",
-              "multiNode", "images", "nameLength", "authProxySelector", "hardwareProfiles", "spyre"}
+              "multiNode", "images", "nameLength", "authProxySelector", "hardwareProfiles", "spyre",
+              "metricsScrapedByPlatform"}
 IMAGE_KEYS = {"cuda", "rocm", "gaudi", "cpu", "multiNodeRuntimeVersion"}
 MULTI_NODE_FIELDS = {"schemes", "backend", "backends", "rayTLS", "runtimeName", "autoscalerClass"}
 
@@ -31,6 +32,7 @@ def test_every_row_holds_every_field(level):
     assert set(row["multiNode"]) == MULTI_NODE_FIELDS
     assert row["multiNode"]["backend"] in row["multiNode"]["backends"] and set(row["multiNode"]["backends"]) <= {"ray", "mp"}
     assert row["crdSet"] in TABLE.crd_sets
+    assert isinstance(row["metricsScrapedByPlatform"], bool)
     assert row["modes"]["raw"]["writes"] in row["modes"]["raw"]["names"]
     assert row["modes"]["update"] in ("exact", "annotationOnly", "normalized")
     if row["modes"]["serverless"]:

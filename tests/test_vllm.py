@@ -179,10 +179,16 @@ def chart_flags() -> dict[str, list[str]]:
     head_script = objects.runtime_containers(multi)[0]["command"][2]
     vllm_call = head_script.split("vllm.entrypoints.openai.api_server", 1)[1].split('"$0"', 1)[0]
     sets["multi-node-head"] = re.findall(r"(--[a-z-]+=\S+)", vllm_call.replace('"', "")) + vllm.merged_container(multi)[1]
+    sets["lora-adapters"] = vllm.merged_container(render(LORA))[1]
     readme = (CHART / "README.md").read_text()
     for i, block in enumerate(re.findall(r"model\.args=\{([^}]*)\}", readme)):
         sets[f"readme-model-args-{i}"] = block.split(",")
     return sets
+
+
+LORA = {"deploymentMode": "RawDeployment", "model": {
+    "loraAdapters": [{"name": "sql", "uri": "pvc://adapters/sql-lora"}, {"name": "support", "uri": "pvc://adapters/support/v2"}],
+    "maxLoras": 2, "maxLoraRank": 64}}
 
 
 def override_values():
@@ -209,7 +215,11 @@ def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     parsed["a-parser-vllm-does-not-know"] = ["--model=/x", "--enable-auto-tool-choice", "--tool-call-parser=nonesuch"]
     verdicts, served = vllm.parse_args_with_vllm(parsed)
     # the override is the name vLLM serves, and the name the chart's helm test and NOTES promise
-    assert served["served-model-name-override"] == ["granite"]
+    assert served["served-model-name-override"]["served"] == ["granite"]
+    # vLLM reads the adapters under their names from where the chart mounts their claims
+    assert served["lora-adapters"]["lora"] == {a["name"]: "/mnt/adapters/" + a["uri"].removeprefix("pvc://")
+                                               for a in LORA["model"]["loraAdapters"]}
+    assert (served["lora-adapters"]["max_loras"], served["lora-adapters"]["max_lora_rank"]) == (2, 64)
     hook_env = objects.env_of(override.get("Pod")["spec"]["containers"][0])
     assert hook_env["MODEL"] == "granite" and '"model": "granite"' in notes(override_values())
     assert "unrecognized arguments: --no-such-flag=1" in verdicts.pop("a-flag-vllm-does-not-know")

@@ -279,9 +279,11 @@ def hardware_profile_levels() -> set[str]:
 
 
 def prepare_level(level: Level, state: dict) -> None:
-    from schema.generate import KSERVE_CRDS  # the CRDs of the kinds the chart renders, in every set
+    from schema.generate import KSERVE_CRDS, monitoring_crd_paths  # the CRDs of the kinds the chart renders
 
-    crds = [str(level.crd_dir / f) for f in KSERVE_CRDS]
+    # every set: KServe's, and the Prometheus Operator's monitors, which OpenShift's monitoring
+    # stack installs too
+    crds = [str(level.crd_dir / f) for f in KSERVE_CRDS] + [str(p) for p in monitoring_crd_paths()]
     profiles = REFERENCE_CRDS / "hardwareprofile"
     if level.name in hardware_profile_levels() and profiles.is_dir():
         crds += [str(p) for p in sorted(profiles.glob("*.yaml"))]
@@ -290,6 +292,8 @@ def prepare_level(level: Level, state: dict) -> None:
     kubectl("create", "-f", ",".join(crds), context=level.name)
     for crd in (f"{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in KSERVE_CRDS):
         wait_established(crd, level.name)
+    for kind in ("servicemonitors", "podmonitors"):
+        wait_established(f"{kind}.monitoring.coreos.com", level.name)
     if level.name in knative_levels():
         for kind in ("services", "configurations", "revisions", "routes"):
             wait_established(f"{kind}.serving.knative.dev", level.name)

@@ -90,6 +90,10 @@ TOPIC_REASONS = {
               "pod, or that Knative refuses when it builds the revision: the API server refuses the pods, or the "
               "platform's own part is silently replaced",
     "network": "a NetworkPolicy that would shut out the gateway that serves the endpoint, or settings no policy would use",
+    "metrics": "a monitor that would scrape vLLM a second time beside the platform's own, or one the Prometheus "
+               "Operator skips (a timeout beyond its interval), or that would select no target",
+    "adapters": "LoRA adapters vLLM would serve under a clashing name, limits it ignores without adapters, or claims "
+                "Knative refuses to mount in Serverless",
     "security": "a security context the kubelet refuses when it starts the container, or OpenShift's restricted SCC "
                 "in a container the user adds",
     "cluster": "the cluster contradicts the chosen level: KServe would take the objects and never run the model",

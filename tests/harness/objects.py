@@ -95,3 +95,12 @@ def container(pod_spec: dict, name: str, kind: str | None = None) -> dict:
         names = {key: [c["name"] for c in pod_spec.get(key, [])] for key in lists}
         raise LookupError(f"expected one container {name!r}, found {len(found)}: {names}")
     return found[0]
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    """Whether a Kubernetes label selector (matchLabels and matchExpressions) selects these labels."""
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    tests = {"In": lambda key, values: labels.get(key) in values, "NotIn": lambda key, values: labels.get(key) not in values,
+             "Exists": lambda key, _: key in labels, "DoesNotExist": lambda key, _: key not in labels}
+    return all(tests[e["operator"]](e["key"], e.get("values", [])) for e in selector.get("matchExpressions", []))

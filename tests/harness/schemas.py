@@ -2,7 +2,8 @@
 
 Kubernetes kinds are checked against schema/kubernetes (generated from the official schemas for
 the oldest and newest Kubernetes the chart admits); KServe kinds against the CRD set that the
-platform table (charts/vllm-kserve/files/platforms.yaml) names for the level the render targets.
+platform table (charts/vllm-kserve/files/platforms.yaml) names for the level the render targets;
+Prometheus Operator kinds against schema/prometheus-operator/<version>.
 A set is generated into schema/kserve/<version> from a pinned KServe Go module, or read from the
 real CRDs in the shared reference folder and converted on the fly; a reference set that is absent
 is replaced by its declared stand-in. Unknown fields are errors everywhere the API server would
@@ -27,6 +28,7 @@ SOURCES = json.loads((SCHEMA / "sources.json").read_text())
 KUBERNETES_VERSIONS: list[str] = SOURCES["kubernetes"]
 TABLE = platforms.load()
 KSERVE_GROUP = "serving.kserve.io"
+MONITORING_GROUP = "monitoring.coreos.com"
 
 
 class MissingSchema(LookupError):
@@ -84,6 +86,9 @@ def _validator(kind: str, api_version: str, schema_set: str) -> jsonschema.proto
     file_name = kind_file_name(api_version, kind)
     if api_version.startswith(KSERVE_GROUP + "/"):
         schema = crd_set_schemas(schema_set).get(file_name)
+    elif api_version.startswith(MONITORING_GROUP + "/"):
+        path = SCHEMA / "prometheus-operator" / schema_set / file_name
+        schema = json.loads(path.read_text()) if path.exists() else None
     else:
         path = SCHEMA / "kubernetes" / f"v{schema_set}-standalone-strict" / file_name
         schema = json.loads(path.read_text()) if path.exists() else None
@@ -97,6 +102,8 @@ def schema_sets_for(doc: dict, platform: str) -> list[str]:
     """The schema sets a rendered document must satisfy."""
     if doc.get("apiVersion", "").startswith(KSERVE_GROUP + "/"):
         return [crd_set_for(platform)]
+    if doc.get("apiVersion", "").startswith(MONITORING_GROUP + "/"):
+        return [generate.MONITORING_VERSION]
     return list(KUBERNETES_VERSIONS)
 
 

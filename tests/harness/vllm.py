@@ -193,10 +193,12 @@ def stop_owned(owner: str | None, key: str | None = None) -> None:
             remove_scratch(state_file.parent.name)
 
 
-def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Feed each argument list to this vLLM's own server argument parser, its post-parse checks and
-    its tool-parser registry; returns ({name: "" if accepted, else vLLM's complaint}, {name: the
-    model names vLLM would serve, for each accepted list})."""
+def parse_args_with_vllm(argument_sets: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, dict]]:
+    """Feed each argument list to this vLLM's own server argument parser, its post-parse checks,
+    its tool-parser registry and, where LoRA is on, its LoRA settings' own checks; returns
+    ({name: "" if accepted, else vLLM's complaint}, {name: what vLLM read from each accepted list:
+    `served` (the model names it would serve), `lora` ({adapter name: path}), `max_loras`,
+    `max_lora_rank` and `speculative` (the parsed --speculative-config)})."""
     program = r'''
 import contextlib, io, json, sys
 # what the api_server entry point uses
@@ -213,8 +215,13 @@ for name, args in json.loads(sys.stdin.read()).items():
             validate_parsed_serve_args(parsed)
             if parsed.tool_call_parser:  # the server resolves the name at start-up; do it here
                 ToolParserManager.get_tool_parser(parsed.tool_call_parser)
+            if parsed.enable_lora:  # the engine builds this from the flags at start-up
+                from vllm.config.lora import LoRAConfig
+                LoRAConfig(max_lora_rank=parsed.max_lora_rank, max_loras=parsed.max_loras)
         results[name] = ""
-        served[name] = parsed.served_model_name
+        served[name] = {"served": parsed.served_model_name, "max_loras": parsed.max_loras,
+                        "lora": {m.name: m.path for m in parsed.lora_modules or []},
+                        "max_lora_rank": parsed.max_lora_rank, "speculative": parsed.speculative_config}
     except SystemExit:
         results[name] = errors.getvalue().strip().splitlines()[-1]
     except Exception as error:

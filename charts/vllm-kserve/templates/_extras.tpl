@@ -1,13 +1,13 @@
 {{/*
-What the user adds to the model pods (extraVolumes, initContainers) and to their vLLM container
-(extraVolumeMounts, extraEnvFrom), written on the InferenceService, where KServe takes them for the
+What the user adds to the model pods (extraVolumes, initContainers, the claims of adapters) and to
+their vLLM container (extraVolumeMounts, extraEnvFrom, the adapters' mounts), written on the InferenceService, where KServe takes them for the
 pod it builds: the predictor's for the pod that serves the API, workerSpec's for a multi-node
 model's workers, which KServe builds from workerSpec alone. Called with (dict "root" $ "role" ROLE),
 ROLE head (the predictor) or worker.
 */}}
 {{- define "vllm-kserve.podVolumes" -}}
 {{- $root := .root -}}
-{{- $volumes := $root.Values.extraVolumes | default list -}}
+{{- $volumes := concat (include "vllm-kserve.adapterVolumes" $root | fromYamlArray) ($root.Values.extraVolumes | default list) -}}
 {{- if and (eq .role "head") $root.Values.model.chatTemplate -}}
 {{- $volumes = prepend $volumes (dict "name" "chat-template" "configMap" (dict "name" (include "vllm-kserve.chatTemplateName" $root))) -}}
 {{- end -}}
@@ -23,7 +23,7 @@ initContainers:
 
 {{- define "vllm-kserve.containerMounts" -}}
 {{- $root := .root -}}
-{{- $mounts := $root.Values.extraVolumeMounts | default list -}}
+{{- $mounts := concat (include "vllm-kserve.adapterMounts" $root | fromYamlArray) ($root.Values.extraVolumeMounts | default list) -}}
 {{- if and (eq .role "head") $root.Values.model.chatTemplate -}}
 {{- $mounts = prepend $mounts (dict "name" "chat-template" "mountPath" "/etc/vllm/chat-template" "readOnly" true) -}}
 {{- end -}}

@@ -306,6 +306,7 @@ qwen: hermes
 {{- if .Values.model.chatTemplate }}
 - --chat-template=/etc/vllm/chat-template/template.jinja
 {{- end }}
+{{- include "vllm-kserve.loraArgs" . }}
 {{- end -}}
 
 {{- define "vllm-kserve.chatTemplateName" -}}
