@@ -1,9 +1,12 @@
-"""model.loraAdapters, maxLoras and maxLoraRank: vLLM's LoRA flags, and the adapters' claims mounted
-read-only in every vLLM container of the model. That vLLM's own parser takes the flags and reads
+"""The models vLLM loads beside the base model: model.loraAdapters (with maxLoras and maxLoraRank) and
+the draft model of model.speculative. Their vLLM flags, and their claims mounted read-only in every
+vLLM container of the model. That vLLM's own parser takes the flags and reads
 the adapters from the mounted paths is tests/test_vllm.py (test_every_flag_the_chart_can_emit_is_
 accepted_by_vllm); that the pods KServe builds carry the claims is tests/test_kserve.py."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -83,3 +86,24 @@ def test_an_existing_runtime_still_gets_the_flags_and_the_claims():
     assert not docs.has("ServingRuntime")
     assert "--enable-lora" in objects.model_spec(docs)["args"]
     assert [v["name"] for v in objects.predictor(docs)["volumes"]][:2] == ["adapters-0", "adapters-1"]
+
+
+DRAFT = {"model": {"speculative": {"method": "eagle3", "draftModel": "pvc://drafts/granite-eagle3", "numSpeculativeTokens": 3}}}
+
+
+@pytest.mark.parametrize("combo", FAMILIES, ids=lambda c: c.id)
+def test_a_draft_model_is_mounted_like_an_adapter_and_named_in_the_speculative_config(combo):
+    docs = render(deep_merge(combo.values, deep_merge(ADAPTERS, DRAFT)))
+    [config] = [a for a in objects.model_spec(docs)["args"] if a.startswith("--speculative-config=")]
+    assert json.loads(config.split("=", 1)[1]) == {"method": "eagle3", "num_speculative_tokens": 3,
+                                                   "model": "/mnt/adapters/drafts/granite-eagle3"}
+    for pod, container in vllm_containers(docs):
+        claims = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
+        assert claims["adapters-2"] == "drafts"
+        assert {"name": "adapters-2", "mountPath": "/mnt/adapters/drafts", "readOnly": True} in container["volumeMounts"]
+
+
+def test_ngram_speculation_loads_no_draft_model():
+    docs = render({"deploymentMode": "RawDeployment", "model": {"speculative": {"method": "ngram", "numSpeculativeTokens": 4}}})
+    assert "--speculative-config={\"method\":\"ngram\",\"num_speculative_tokens\":4}" in objects.model_spec(docs)["args"]
+    assert not [v for v in objects.predictor(docs).get("volumes", []) if v["name"].startswith("adapters-")]

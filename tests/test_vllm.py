@@ -180,6 +180,9 @@ def chart_flags() -> dict[str, list[str]]:
     vllm_call = head_script.split("vllm.entrypoints.openai.api_server", 1)[1].split('"$0"', 1)[0]
     sets["multi-node-head"] = re.findall(r"(--[a-z-]+=\S+)", vllm_call.replace('"', "")) + vllm.merged_container(multi)[1]
     sets["lora-adapters"] = vllm.merged_container(render(LORA))[1]
+    for name, speculative in SPECULATIVE.items():
+        sets[f"speculative-{name}"] = vllm.merged_container(render({"deploymentMode": "RawDeployment",
+                                                                    "model": {"speculative": speculative}}))[1]
     readme = (CHART / "README.md").read_text()
     for i, block in enumerate(re.findall(r"model\.args=\{([^}]*)\}", readme)):
         sets[f"readme-model-args-{i}"] = block.split(",")
@@ -189,6 +192,10 @@ def chart_flags() -> dict[str, list[str]]:
 LORA = {"deploymentMode": "RawDeployment", "model": {
     "loraAdapters": [{"name": "sql", "uri": "pvc://adapters/sql-lora"}, {"name": "support", "uri": "pvc://adapters/support/v2"}],
     "maxLoras": 2, "maxLoraRank": 64}}
+
+
+SPECULATIVE = {"ngram": {"method": "ngram", "numSpeculativeTokens": 4},
+               "eagle3": {"method": "eagle3", "draftModel": "pvc://drafts/granite-eagle3", "numSpeculativeTokens": 3}}
 
 
 def override_values():
@@ -220,6 +227,10 @@ def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     assert served["lora-adapters"]["lora"] == {a["name"]: "/mnt/adapters/" + a["uri"].removeprefix("pvc://")
                                                for a in LORA["model"]["loraAdapters"]}
     assert (served["lora-adapters"]["max_loras"], served["lora-adapters"]["max_lora_rank"]) == (2, 64)
+    # vLLM reads the speculative method, the draft model's mounted folder and the tokens per step
+    assert served["speculative-ngram"]["speculative"] == {"method": "ngram", "num_speculative_tokens": 4}
+    assert served["speculative-eagle3"]["speculative"] == {"method": "eagle3", "num_speculative_tokens": 3,
+                                                           "model": "/mnt/adapters/drafts/granite-eagle3"}
     hook_env = objects.env_of(override.get("Pod")["spec"]["containers"][0])
     assert hook_env["MODEL"] == "granite" and '"model": "granite"' in notes(override_values())
     assert "unrecognized arguments: --no-such-flag=1" in verdicts.pop("a-flag-vllm-does-not-know")

@@ -1,13 +1,20 @@
 {{/*
 Models vLLM loads beside the base model, from PersistentVolumeClaims: the LoRA adapters of
-model.loraAdapters. Each claim named is mounted once, read-only, at /mnt/adapters/<claim> in every
+model.loraAdapters and the draft model of model.speculative. Each claim named is mounted once, read-only, at /mnt/adapters/<claim> in every
 vLLM container of the model (a multi-node model's workers load adapter weights too), as the volume
 adapters-<n>, n its place among the claims.
 */}}
 {{- define "vllm-kserve.adapterClaims" -}}
 {{- $claims := list -}}
+{{- $uris := list -}}
 {{- range .Values.model.loraAdapters | default list -}}
-{{- $claims = append $claims (regexReplaceAll "^pvc://([^/]+).*$" .uri "${1}") -}}
+{{- $uris = append $uris .uri -}}
+{{- end -}}
+{{- with .Values.model.speculative.draftModel -}}
+{{- $uris = append $uris . -}}
+{{- end -}}
+{{- range $uris -}}
+{{- $claims = append $claims (regexReplaceAll "^pvc://([^/]+).*$" . "${1}") -}}
 {{- end -}}
 {{- toYaml ($claims | uniq) -}}
 {{- end -}}
@@ -49,6 +56,21 @@ adapters-<n>, n its place among the claims.
 {{- end }}
 {{- with $model.maxLoraRank }}
 - --max-lora-rank={{ . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+vLLM's --speculative-config for model.speculative: the method, the draft model where it needs one,
+and the tokens drafted per step, as the JSON object vLLM parses.
+*/}}
+{{- define "vllm-kserve.speculativeArgs" -}}
+{{- $speculative := .Values.model.speculative -}}
+{{- with $speculative.method }}
+{{- $config := dict "method" . "num_speculative_tokens" ($speculative.numSpeculativeTokens | int) -}}
+{{- with $speculative.draftModel }}
+{{- $_ := set $config "model" (include "vllm-kserve.adapterPath" .) -}}
+{{- end }}
+- --speculative-config={{ toJson $config }}
 {{- end }}
 {{- end -}}
 

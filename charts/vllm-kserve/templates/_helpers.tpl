@@ -307,6 +307,7 @@ qwen: hermes
 - --chat-template=/etc/vllm/chat-template/template.jinja
 {{- end }}
 {{- include "vllm-kserve.loraArgs" . }}
+{{- include "vllm-kserve.speculativeArgs" . }}
 {{- end -}}
 
 {{- define "vllm-kserve.chatTemplateName" -}}

@@ -22,6 +22,8 @@
 {{- $errors = append $errors (printf "model.args contains %q and model.maxLoras sets --max-loras already: remove one of them" $arg) -}}
 {{- else if and (eq $flag "--max-lora-rank") $v.model.maxLoraRank -}}
 {{- $errors = append $errors (printf "model.args contains %q and model.maxLoraRank sets --max-lora-rank already: remove one of them" $arg) -}}
+{{- else if and $v.model.speculative.method (or (eq $flag "-sc") (hasPrefix "--speculative-config" $flag)) -}}
+{{- $errors = append $errors (printf "model.args contains %q and model.speculative sets --speculative-config already: give the settings in model.speculative alone" $arg) -}}
 {{- else if and $multiNode (has $flag (list "--tensor-parallel-size" "--pipeline-parallel-size" "--distributed-executor-backend")) -}}
 {{- $errors = append $errors (printf "model.args contains %q, which the multi-node runtime sets itself: use multiNode.tensorParallelSize and multiNode.pipelineParallelSize" $arg) -}}
 {{- end -}}

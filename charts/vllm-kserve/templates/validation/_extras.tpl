@@ -14,13 +14,14 @@ pkg/apis/serving/k8s_validation.go and fieldmask.go).
 {{- $raw := $platform.modes.raw.writes -}}
 {{- $features := ($platform.modes.serverless | default dict).knativeFeatures | default list -}}
 {{- $volumes := dict -}}
+{{- $claims := include "vllm-kserve.adapterClaims" . | fromYamlArray -}}
 {{- /* the chart's own volumes (and adapters-<n>, the claims of model.loraAdapters), KServe's storage initializer and CA bundle, OpenShift AI's auth
 proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controller/constants/constants.go:125-133) */ -}}
 {{- $reservedVolumes := list "shm" "cache" "spyre-cache" "chat-template" "kserve-provision-location" "kserve-pvc-source" "cabundle-cert" "proxy-tls" "kube-rbac-proxy-sar-config" "ray-tls" "ray-tls-secret" -}}
 {{- $admitted := ternary "configMap, secret, emptyDir and persistentVolumeClaim" "configMap, secret and emptyDir" (has "kubernetes.podspec-persistent-volume-claim" $features) -}}
 {{- range $v.extraVolumes | default list -}}
 {{- $kind := without (keys .) "name" | first -}}
-{{- if or (has .name $reservedVolumes) (and $v.model.loraAdapters (hasPrefix "adapters-" .name)) -}}
+{{- if or (has .name $reservedVolumes) (and $claims (hasPrefix "adapters-" .name)) -}}
 {{- $errors = append $errors (printf "extraVolumes names a volume %s, which the chart, KServe or OpenShift AI add to the model pods: rename it" .name) -}}
 {{- else if hasKey $volumes .name -}}
 {{- $errors = append $errors (printf "extraVolumes names %s twice: the API server takes one volume per name, so give it once" .name) -}}
@@ -58,7 +59,7 @@ proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controlle
 {{- $errors = append $errors (printf "%s mounts the persistentVolumeClaim %s writable, which Knative refuses in Serverless mode unless kubernetes.podspec-persistent-volume-write is enabled: add readOnly: true" $value .name) -}}
 {{- end -}}
 {{- end -}}
-{{- if or (has $path $reservedPaths) (and $v.model.loraAdapters (or (eq $path "/mnt/adapters") (hasPrefix "/mnt/adapters/" $path))) -}}
+{{- if or (has $path $reservedPaths) (and $claims (or (eq $path "/mnt/adapters") (hasPrefix "/mnt/adapters/" $path))) -}}
 {{- $errors = append $errors (printf "%s mounts at %s, a path the chart, KServe, OpenShift AI or Knative use in the model pods: choose another mountPath" $value .mountPath) -}}
 {{- else if has $path $paths -}}
 {{- $errors = append $errors (printf "%s mounts at %s twice: the API server takes one mount per path in a container" $value .mountPath) -}}
