@@ -61,6 +61,9 @@ KUBERNETES_KINDS = [
 
 # The KServe CRDs the chart renders objects of; every CRD set (generated or reference) has them.
 KSERVE_CRDS = ["serving.kserve.io_inferenceservices.yaml", "serving.kserve.io_servingruntimes.yaml"]
+# The model cache the chart renders for model.cache, in the versions whose module has it (a
+# folder of its own under config/crd/full from 0.17).
+CACHE_CRD = "serving.kserve.io_localmodelnamespacecaches.yaml"
 # The upstream versions the platform table validates against.
 KSERVE_CRD_VERSIONS = platforms.load().module_versions()
 
@@ -454,13 +457,15 @@ def expected_files() -> dict[Path, str]:
         module_sets.append(crd_file_schemas([crd_dir / f for f in KSERVE_CRDS], versions[-1]))
         for name, schema in module_sets[-1].items():
             files[SCHEMA_DIR / "kserve" / kserve / name] = dump(schema)
+        for name, schema in crd_file_schemas(sorted(crd_dir.rglob(CACHE_CRD)), versions[-1]).items():
+            files[SCHEMA_DIR / "kserve" / kserve / name] = dump(schema)
     for name, schema in crd_file_schemas(monitoring_crd_paths(), versions[-1]).items():
         files[SCHEMA_DIR / "prometheus-operator" / MONITORING_VERSION / name] = dump(schema)
     sources = {
         "kubernetes-validate": metadata.version("kubernetes-validate"),
         "kubernetes": versions,
         "github.com/kserve/kserve": KSERVE_CRD_VERSIONS,
-        "kserve-crds": KSERVE_CRDS,
+        "kserve-crds": [*KSERVE_CRDS, CACHE_CRD],
         MONITORING_MODULE: MONITORING_VERSION,
         "prometheus-operator-crds": MONITORING_CRDS,
     }

@@ -570,3 +570,38 @@ def test_multi_node_on_the_multiprocessing_backend_becomes_pipeline_parallel_pod
     assert worker_env["HEAD_SVC"] and worker_env["WORKER_SVC"]  # what the worker script joins and ranks by
     head_env = objects.env_of(objects.container(head["spec"]["template"]["spec"], "kserve-container", kind="containers"))
     assert head_env["MODEL_DIR"] == "/mnt/models"
+
+
+# levels with KServe's namespaced model cache, on the controller they stand on
+CACHE_LOOP = [pytest.param(loop_level_of(level), level, id=f"{level}-on-{loop_level_of(level)}") for level in TABLE.levels
+              if TABLE.row(level)["localModelNamespaceCache"] and loop_level_of(level)]
+
+
+def test_a_cache_level_has_a_controller_in_the_loop():
+    assert CACHE_LOOP
+
+
+@pytest.mark.parametrize("upstream, level", CACHE_LOOP, indirect=["upstream"])
+def test_kserve_matches_the_model_to_the_chart_s_namespaced_cache(upstream, level):
+    """model.cache on a level with KServe's LocalModelNamespaceCache, the local model cache turned
+    on as an administrator does: KServe's defaulter finds the chart's cache by the model's URI, and
+    labels the InferenceService with it and the PersistentVolumeClaim of its node group, from which
+    the pods then read the model; another model's release in the namespace is left alone."""
+    client, namespace = upstream
+    ns = namespace("cache")
+    uri = "hf://ibm-granite/granite-3.3-2b-instruct"
+    cached = {"platform": level, "deploymentMode": TABLE.row(level)["modes"]["raw"]["writes"],
+              "model": {"uri": uri, "cache": {"enabled": True, "nodeGroup": "gpu-nodes", "size": "20Gi"}}}
+    docs = install(client, ns, cached)
+    cache = docs.get("LocalModelNamespaceCache")
+    assert cache["spec"]["sourceModelUri"] == objects.model_spec(docs)["storageUri"] == uri
+    isvc = client.get("inferenceservice", "my-vllm", ns)
+    assert isvc["metadata"]["labels"]["internal.serving.kserve.io/localmodel"] == cache["metadata"]["name"]
+    assert isvc["metadata"]["annotations"]["internal.serving.kserve.io/localmodel-pvc-name"] == (
+        f"{cache['metadata']['name']}-gpu-nodes")
+    # a second release of another model, without a cache of its own, is not matched to this one
+    other = deep_merge(cached, {"model": {"uri": "hf://ibm-granite/granite-3.3-8b-instruct", "cache": {
+        "enabled": False, "nodeGroup": "", "size": ""}}})
+    install(client, ns, other, release="other")
+    labels = client.get("inferenceservice", "other", ns)["metadata"].get("labels", {})
+    assert "internal.serving.kserve.io/localmodel" not in labels

@@ -513,6 +513,37 @@ def test_openshift_ai_scrapes_vllm_itself_from_the_runtime_prometheus_annotation
             assert render(values).get(kind)["spec"]["selector"]["matchLabels"]["serving.kserve.io/inferenceservice"] == "my-vllm"
 
 
+@pytest.mark.parametrize("level", list(TABLE.levels))
+def test_the_namespaced_model_cache_is_where_kserve_ships_it_and_the_platform_can_run_it(level):
+    """KServe's namespaced model cache, LocalModelNamespaceCache, which its InferenceService defaulter
+    matches to a model by URI, is in upstream KServe from 0.20 (0.15 to 0.17 have only the cluster-
+    scoped LocalModelCache). OpenShift AI 2.22 to 3.3 leave KServe's local model controller out of
+    their install (2.22 and 2.23 comment out config/localmodels, 2.24 to 3.3 delete it with a patch),
+    3.4 comments out its CRDs and controller; 3.5's KServe module operator manages the local model
+    roles and node groups (DataScienceCluster kserve.modelCache), and its fork ships the namespaced
+    CRD. So the table gives the cache to kserve-0.20 and rhoai-3.5 alone, and the chart refuses
+    model.cache elsewhere, naming the levels that have it.
+    Sources: kserve/kserve@v0.20.0:config/crd/full/localmodel/serving.kserve.io_localmodelnamespacecaches.yaml
+    and pkg/apis/serving/v1beta1/inference_service_defaults.go:137-160,506-545 (@v0.17.0: no such CRD);
+    red-hat-data-services/kserve@rhoai-2.22 and @rhoai-2.23:config/default/kustomization.yaml:21,
+    @rhoai-2.24 to @rhoai-3.3:config/overlays/odh/patches/remove-local-model.yaml,
+    @rhoai-3.4:config/overlays/odh/kustomization.yaml:6,15, @rhoai-3.5:config/crd/full/localmodel/;
+    red-hat-data-services/rhods-operator@rhoai-3.5:api/components/v1alpha1/kserve_types.go:97,123-143 and
+    prefetched-manifests/kserve-module-operator/rbac/role.yaml:288,348."""
+    has_cache = row(level)["localModelNamespaceCache"]
+    crd_set = TABLE.crd_sets[row(level)["crdSet"]]
+    module = crd_set.get("module") or TABLE.crd_sets[crd_set["standIn"]]["module"]
+    assert not has_cache or tuple(int(n) for n in module[1:].split(".")) >= (0, 20, 0)
+    values = {"platform": level, "deploymentMode": row(level)["modes"]["raw"]["writes"],
+              "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct",
+                        "cache": {"enabled": True, "nodeGroup": "gpu-nodes", "size": "20Gi"}}}
+    if has_cache:
+        cache = render(values).get("LocalModelNamespaceCache")["spec"]
+        assert (cache["sourceModelUri"], cache["nodeGroups"]) == ("hf://ibm-granite/granite-3.3-2b-instruct", ["gpu-nodes"])
+    else:
+        assert "which has no namespaced model cache" in render_error(values)
+
+
 @pytest.mark.parametrize("level", levels_where(lambda r: r["storage"]["hf"]))
 def test_kserve_reads_a_hugging_face_token_from_the_key_hf_token_alone(level):
     """For an hf:// model KServe hands the storage initializer the key HF_TOKEN of the Secret named

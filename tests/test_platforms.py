@@ -20,7 +20,7 @@ from tests.harness.scenarios import TABLE, behaviour, distinct_levels, matrix
 
 ROW_FIELDS = {"title", "kserve", "crdSet", "openShiftAI", "modes", "authProxy", "authProxyTimeout", "storage", "keda",
               "multiNode", "images", "nameLength", "authProxySelector", "hardwareProfiles", "spyre",
-              "metricsScrapedByPlatform"}
+              "metricsScrapedByPlatform", "localModelNamespaceCache"}
 IMAGE_KEYS = {"cuda", "rocm", "gaudi", "cpu", "multiNodeRuntimeVersion"}
 MULTI_NODE_FIELDS = {"schemes", "backend", "backends", "rayTLS", "runtimeName", "autoscalerClass"}
 

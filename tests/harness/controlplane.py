@@ -278,6 +278,27 @@ def hardware_profile_levels() -> set[str]:
     return {name for name, profiles in sets.items() if all(profiles)}
 
 
+def cache_levels() -> set[str]:
+    """The API servers that stand for clusters with KServe's namespaced model cache: those of the
+    CRD sets of the levels the platform table gives one."""
+    from . import schemas
+
+    return {schemas.crd_set_for(name) for name, row in schemas.TABLE.levels.items() if row["localModelNamespaceCache"]}
+
+
+def kserve_module_of(crd_set: str) -> Path:
+    """The KServe module a CRD set is, or, for a reference set, the one its stand-in is."""
+    from . import schemas
+
+    spec = schemas.TABLE.crd_sets[crd_set]
+    while "module" not in spec:
+        spec = schemas.TABLE.crd_sets[spec["standIn"]]
+    return module_dir(f"github.com/kserve/kserve@{spec['module']}")
+
+
+CACHE_CRDS = ("localmodelcaches", "localmodelnamespacecaches")
+
+
 def prepare_level(level: Level, state: dict) -> None:
     from schema.generate import KSERVE_CRDS, monitoring_crd_paths  # the CRDs of the kinds the chart renders
 
@@ -289,11 +310,16 @@ def prepare_level(level: Level, state: dict) -> None:
         crds += [str(p) for p in sorted(profiles.glob("*.yaml"))]
     if level.name in knative_levels():
         crds += [str(p) for p in sorted((module_dir("knative.dev/serving") / KNATIVE_CRDS).glob("*.yaml"))]
+    if level.name in cache_levels():  # both kinds, which KServe's defaulter lists when the cache is on
+        full = kserve_module_of(level.name) / "config" / "crd" / "full"
+        crds += [str(next(full.rglob(f"serving.kserve.io_{kind}.yaml"))) for kind in CACHE_CRDS]
     kubectl("create", "-f", ",".join(crds), context=level.name)
     for crd in (f"{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in KSERVE_CRDS):
         wait_established(crd, level.name)
     for kind in ("servicemonitors", "podmonitors"):
         wait_established(f"{kind}.monitoring.coreos.com", level.name)
+    for kind in CACHE_CRDS if level.name in cache_levels() else ():
+        wait_established(f"{kind}.serving.kserve.io", level.name)
     if level.name in knative_levels():
         for kind in ("services", "configurations", "revisions", "routes"):
             wait_established(f"{kind}.serving.knative.dev", level.name)

@@ -94,6 +94,8 @@ TOPIC_REASONS = {
                "Operator skips (a timeout beyond its interval), or that would select no target",
     "adapters": "LoRA adapters vLLM would serve under a clashing name, limits it ignores without adapters, or claims "
                 "Knative refuses to mount in Serverless",
+    "cache": "a model cache the level lacks, or one KServe would never match to the model (no URI it downloads), "
+             "or settings no cache uses",
     "security": "a security context the kubelet refuses when it starts the container, or OpenShift's restricted SCC "
                 "in a container the user adds",
     "cluster": "the cluster contradicts the chosen level: KServe would take the objects and never run the model",

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import controlplane, processes
 from .controlplane import PKI, STATE, kubectl, module_dir, wait_established
@@ -111,7 +112,20 @@ def install_dependencies(controller: Controller) -> None:
     kubectl("create", "-f", str(module_dir("knative.dev/serving") / "config" / "core" / "configmaps" / "autoscaler.yaml"),
             context=level)
     kubectl("create", "namespace", "kserve", context=level)
-    kubectl("create", "-f", str(kserve / "configmap" / "inferenceservice.yaml"), context=level)
+    kubectl("create", "-f", "-", input=json.dumps(inferenceservice_config(kserve, level)), context=level)
+
+
+def inferenceservice_config(kserve: Path, level: str) -> dict:
+    """KServe's inferenceservice-config as its release ships it, with the local model cache turned
+    on where the level has the namespaced one, as an administrator does to use it (its controller
+    does not run here: the InferenceService defaulter, which matches models to caches, does)."""
+    import yaml  # `down` and `status` run without PyYAML
+
+    config = yaml.safe_load((kserve / "configmap" / "inferenceservice.yaml").read_text())
+    if level in controlplane.cache_levels():
+        local = json.loads(config["data"]["localModel"])
+        config["data"]["localModel"] = json.dumps({**local, "enabled": True})
+    return config
 
 
 def start_kserve(state: dict, servers: dict[str, int], controller: Controller) -> None:

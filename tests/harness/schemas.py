@@ -86,6 +86,11 @@ def _validator(kind: str, api_version: str, schema_set: str) -> jsonschema.proto
     file_name = kind_file_name(api_version, kind)
     if api_version.startswith(KSERVE_GROUP + "/"):
         schema = crd_set_schemas(schema_set).get(file_name)
+        # the reference copies hold the workload's CRDs alone; other kinds come from the stand-in's
+        # module, the upstream release the set is based on
+        while schema is None and is_reference(schema_set):
+            schema_set = TABLE.crd_sets[schema_set]["standIn"]
+            schema = crd_set_schemas(schema_set).get(file_name)
     elif api_version.startswith(MONITORING_GROUP + "/"):
         path = SCHEMA / "prometheus-operator" / schema_set / file_name
         schema = json.loads(path.read_text()) if path.exists() else None

@@ -86,3 +86,12 @@ in its name up to the first `.` (vllm/utils/argparse_utils.py, FlexibleArgumentP
 {{- end -}}
 {{- $flag -}}
 {{- end -}}
+
+{{/*
+The LocalModelNamespaceCache of model.cache: the workload's name and a digest of the model URI,
+short enough for the PersistentVolumeClaim (<name>-<node group>) and the pod label KServe derive.
+*/}}
+{{- define "vllm-kserve.modelCacheName" -}}
+{{- $digest := include "vllm-kserve.modelUri" . | sha256sum | trunc 8 -}}
+{{- printf "%s-%s" (include "vllm-kserve.workloadName" . | trunc 54 | trimSuffix "-") $digest -}}
+{{- end -}}
