@@ -552,6 +552,12 @@ BAD_INPUTS = [
              error_contains=["model.cache.nodeGroup is set, but model.cache.enabled is false"]),
     BadInput("model-cache-size-not-a-quantity", values=_raw(platform="kserve-0.20", model={"cache": {"size": "20 GB"}}),
              error_contains=["/model/cache/size", "20 GB"]),
+    BadInput("model-cache-account-not-a-name", values=_raw(platform="kserve-0.20", model={
+                 "uri": "hf://ibm-granite/granite-3.3-2b-instruct",
+                 "cache": {"enabled": True, "nodeGroup": "g", "size": "20Gi", "serviceAccountName": "HF Downloads"}}),
+             error_contains=["/model/cache/serviceAccountName", "HF Downloads"]),
+    BadInput("monitor-label-not-a-label", values=_monitor("serviceMonitor", enabled=True, labels={"release name": "p"}),
+             error_contains=["/metrics/serviceMonitor/labels"]),
     BadInput("model-cache-node-group-null", sets=["model.cache.nodeGroup=null"],
              error_contains=["at '/model/cache': missing property 'nodeGroup'"]),
     BadInput("service-monitor-on-openshift-ai", sets=["platform=rhoai-3.3", "metrics.serviceMonitor.enabled=true"],
