@@ -552,7 +552,8 @@ def test_multi_node_on_the_multiprocessing_backend_becomes_pipeline_parallel_pod
     client, namespace = upstream
     ns = namespace("mp")
     values = {"platform": level, "servingTopology": "multiNode", "deploymentMode": "Standard",
-              "model": {"uri": "pvc://models/granite"},
+              "model": {"uri": "pvc://models/granite", "args": ["--max-model-len=4096"],
+                        "speculative": {"method": "ngram", "numSpeculativeTokens": 3}},
               "multiNode": {"pipelineParallelSize": 3, "tensorParallelSize": 2, "backend": "mp"}}
     docs = install(client, ns, values)
     assert objects.runtime(docs)["spec"]["annotations"]["multinode/executor-backend"] == "mp"
@@ -568,6 +569,10 @@ def test_multi_node_on_the_multiprocessing_backend_becomes_pipeline_parallel_pod
         assert_restricted(client, ns, deployment["spec"]["template"]["spec"])
     worker_env = objects.env_of(objects.container(worker["spec"]["template"]["spec"], "worker-container", kind="containers"))
     assert worker_env["HEAD_SVC"] and worker_env["WORKER_SVC"]  # what the worker script joins and ranks by
+    # each worker is a headless vLLM of its own, given the engine settings the head has
+    worker_args = objects.container(worker["spec"]["template"]["spec"], "worker-container", kind="containers")["args"]
+    assert worker_args == objects.predictor(docs)["workerSpec"]["containers"][0]["args"]
+    assert worker_args[0] == "--headless" and {"--max-model-len=4096", *expected_args(docs, "my-vllm")[-2:]} <= set(worker_args)
     head_env = objects.env_of(objects.container(head["spec"]["template"]["spec"], "kserve-container", kind="containers"))
     assert head_env["MODEL_DIR"] == "/mnt/models"
 
@@ -584,24 +589,41 @@ def test_a_cache_level_has_a_controller_in_the_loop():
 @pytest.mark.parametrize("upstream, level", CACHE_LOOP, indirect=["upstream"])
 def test_kserve_matches_the_model_to_the_chart_s_namespaced_cache(upstream, level):
     """model.cache on a level with KServe's LocalModelNamespaceCache, the local model cache turned
-    on as an administrator does: KServe's defaulter finds the chart's cache by the model's URI, and
-    labels the InferenceService with it and the PersistentVolumeClaim of its node group, from which
-    the pods then read the model; another model's release in the namespace is left alone."""
+    on as an administrator does. KServe's defaulter matches a model to a cache by URI when the
+    InferenceService is written, and Helm writes it before the cache; so the release that makes the
+    cache marks the InferenceService pending and its notes ask for one more upgrade, which writes the
+    cache's name there: KServe then labels the InferenceService with the cache and the
+    PersistentVolumeClaim of its node group, from which the pods read the model. The same holds
+    when the cache is turned on for a running release. A release of another model in the namespace,
+    whose URI the cached one begins with, is left alone."""
     client, namespace = upstream
     ns = namespace("cache")
     uri = "hf://ibm-granite/granite-3.3-2b-instruct"
-    cached = {"platform": level, "deploymentMode": TABLE.row(level)["modes"]["raw"]["writes"],
-              "model": {"uri": uri, "cache": {"enabled": True, "nodeGroup": "gpu-nodes", "size": "20Gi"}}}
-    docs = install(client, ns, cached)
-    cache = docs.get("LocalModelNamespaceCache")
-    assert cache["spec"]["sourceModelUri"] == objects.model_spec(docs)["storageUri"] == uri
+    plain = {"platform": level, "deploymentMode": TABLE.row(level)["modes"]["raw"]["writes"], "model": {"uri": uri}}
+    cached = deep_merge(plain, {"model": {"cache": {"enabled": True, "nodeGroup": "gpu-nodes", "size": "20Gi"}}})
+
+    def upgrade(values, release="my-vllm") -> str:
+        return client.helm("upgrade", "-i", release, str(CI_VALUES[0].parents[1]), "-n", ns, "-f", "-",
+                           input=json.dumps(values)).stdout
+
+    def matched(release="my-vllm") -> str | None:
+        labels = client.get("inferenceservice", release, ns)["metadata"].get("labels", {})
+        return labels.get("internal.serving.kserve.io/localmodel")
+
+    install(client, ns, plain)
+    first = upgrade(cached)  # the cache is turned on for a running release
+    cache = client.get("localmodelnamespacecaches.serving.kserve.io", render(cached, namespace=ns)
+                       .get("LocalModelNamespaceCache")["metadata"]["name"], ns)
+    assert cache["spec"]["sourceModelUri"] == uri
+    name = cache["metadata"]["name"]
+    assert f"The model cache {name} is new" in first and "run this helm upgrade once more" in first
+    assert client.get("inferenceservice", "my-vllm", ns)["metadata"]["annotations"]["vllm-kserve/model-cache"] == "pending"
+    second = upgrade(cached)
+    assert "is new" not in second
     isvc = client.get("inferenceservice", "my-vllm", ns)
-    assert isvc["metadata"]["labels"]["internal.serving.kserve.io/localmodel"] == cache["metadata"]["name"]
-    assert isvc["metadata"]["annotations"]["internal.serving.kserve.io/localmodel-pvc-name"] == (
-        f"{cache['metadata']['name']}-gpu-nodes")
-    # a second release of another model, without a cache of its own, is not matched to this one
-    other = deep_merge(cached, {"model": {"uri": "hf://ibm-granite/granite-3.3-8b-instruct", "cache": {
-        "enabled": False, "nodeGroup": "", "size": ""}}})
-    install(client, ns, other, release="other")
-    labels = client.get("inferenceservice", "other", ns)["metadata"].get("labels", {})
-    assert "internal.serving.kserve.io/localmodel" not in labels
+    assert isvc["metadata"]["annotations"]["vllm-kserve/model-cache"] == name
+    assert matched() == name
+    assert isvc["metadata"]["annotations"]["internal.serving.kserve.io/localmodel-pvc-name"] == f"{name}-gpu-nodes"
+    # another model, whose URI the cached one is a prefix of, is not taken for it
+    upgrade(deep_merge(plain, {"model": {"uri": uri + "-gguf"}}), release="other")
+    assert matched("other") is None

@@ -1,14 +1,15 @@
 """model.cache: a LocalModelNamespaceCache of the model's URI in the release's namespace, on the
 levels with KServe's namespaced cache. Where the level has one is a platform rule
 (test_the_namespaced_model_cache_is_where_kserve_ships_it_and_the_platform_can_run_it); that KServe
-matches the model to it is tests/test_kserve.py (test_kserve_matches_the_model_to_the_chart_s_namespaced_cache)."""
+matches the model to it is tests/test_kserve.py
+(test_kserve_matches_the_model_to_the_chart_s_namespaced_cache)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.harness import objects
-from tests.harness.render import render
+from tests.harness.render import notes, render
 from tests.harness.scenarios import levels_where
 
 LEVELS = levels_where(lambda row: row["localModelNamespaceCache"])
@@ -51,3 +52,21 @@ def test_the_download_account_is_passed_only_when_given():
 
 def test_no_cache_unless_asked():
     assert not render({"platform": LEVELS[0], "model": {"uri": URI}}).has("LocalModelNamespaceCache")
+
+
+def test_the_release_that_makes_the_cache_marks_the_model_pending_and_asks_for_one_more_upgrade():
+    """Without a cluster to look the cache up in, the cache is new: the InferenceService carries
+    vllm-kserve/model-cache=pending, and the notes ask for the upgrade that writes the cache's name
+    there, which makes KServe match the model (tests/test_kserve.py shows both steps)."""
+    level = LEVELS[0]
+    docs = render(cached(level))
+    name = docs.get("LocalModelNamespaceCache")["metadata"]["name"]
+    assert objects.workload(docs)["metadata"]["annotations"]["vllm-kserve/model-cache"] == "pending"
+    assert f"The model cache {name} is new" in notes(cached(level))
+    plain = objects.workload(render({"platform": level, "model": {"uri": URI}}))
+    assert "vllm-kserve/model-cache" not in plain["metadata"]["annotations"]
+
+
+def test_the_cache_outlives_the_release():
+    cache = render(cached(LEVELS[0])).get("LocalModelNamespaceCache")
+    assert cache["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"

@@ -15,6 +15,7 @@ from tests.harness.cluster import listening_addresses
 from tests.harness.hook import run_hook_script
 from tests.harness.paths import CHART
 from tests.harness.render import notes, render
+from tests.harness.scenarios import TABLE, levels_where
 
 pytestmark = pytest.mark.vllm
 
@@ -179,6 +180,7 @@ def chart_flags() -> dict[str, list[str]]:
     head_script = objects.runtime_containers(multi)[0]["command"][2]
     vllm_call = head_script.split("vllm.entrypoints.openai.api_server", 1)[1].split('"$0"', 1)[0]
     sets["multi-node-head"] = re.findall(r"(--[a-z-]+=\S+)", vllm_call.replace('"', "")) + vllm.merged_container(multi)[1]
+    sets["multi-node-mp-head"], sets["multi-node-mp-worker"] = mp_command_lines()
     sets["lora-adapters"] = vllm.merged_container(render(LORA))[1]
     for name, speculative in SPECULATIVE.items():
         sets[f"speculative-{name}"] = vllm.merged_container(render({"deploymentMode": "RawDeployment",
@@ -187,6 +189,35 @@ def chart_flags() -> dict[str, list[str]]:
     for i, block in enumerate(re.findall(r"model\.args=\{([^}]*)\}", readme)):
         sets[f"readme-model-args-{i}"] = block.split(",")
     return sets
+
+
+def script_flags(script: str) -> list[str]:
+    """The flags a multi-node script passes to `vllm serve`, its shell variables given the values a
+    pod would have (the worker's rank, the head's address and port)."""
+    call = script.split("vllm serve", 1)[1].split('"$0"', 1)[0]
+    filled = (call.replace('"', "").replace("${rank}", "1").replace("${MASTER_PORT}", "29500")
+              .replace("${POD_IP}", "10.0.0.1").replace("${HEAD_SVC}.${POD_NAMESPACE}.svc.cluster.local", "head.ns.svc"))
+    return re.findall(r"(--[a-z-]+(?:=\S+)?)", filled)
+
+
+def mp_command_lines() -> tuple[list[str], list[str]]:
+    """The head's and a worker's vLLM command line on the multiprocessing backend, with LoRA
+    adapters, a draft model and model.args, which every process of the model must take alike."""
+    [level, *_] = levels_where(lambda row: "mp" in row["multiNode"]["backends"])
+    raw = TABLE.row(level)["modes"]["raw"]["writes"]
+    docs = render({"platform": level, "servingTopology": "multiNode", "deploymentMode": raw,
+                   "model": {"uri": "pvc://models/granite", "args": ["--max-model-len=4096"], **MP_EXTRAS},
+                   "multiNode": {"pipelineParallelSize": 2, "tensorParallelSize": 2, "backend": "mp"}})
+    model = ["--model=/mnt/models"]
+    head = objects.runtime_containers(docs)[0]
+    head_line = model + script_flags(head["command"][2]) + vllm.merged_container(docs)[1]
+    worker = objects.runtime(docs)["spec"]["workerSpec"]["containers"][0]
+    worker_args = objects.predictor(docs)["workerSpec"]["containers"][0]["args"]
+    return head_line, model + script_flags(worker["command"][2]) + worker_args
+
+
+MP_EXTRAS = {"loraAdapters": [{"name": "sql", "uri": "pvc://adapters/sql-lora"}],
+             "speculative": {"method": "ngram", "numSpeculativeTokens": 3}}
 
 
 LORA = {"deploymentMode": "RawDeployment", "model": {
@@ -229,6 +260,10 @@ def test_every_flag_the_chart_can_emit_is_accepted_by_vllm(tmp_path):
     assert (served["lora-adapters"]["max_loras"], served["lora-adapters"]["max_lora_rank"]) == (2, 64)
     # vLLM reads the speculative method, the draft model's mounted folder and the tokens per step
     assert served["speculative-ngram"]["speculative"] == {"method": "ngram", "num_speculative_tokens": 4}
+    # on the multiprocessing backend each worker builds its own engine: it reads what the head reads
+    for key in ("lora", "speculative", "max_loras"):
+        assert served["multi-node-mp-worker"][key] == served["multi-node-mp-head"][key], key
+    assert served["multi-node-mp-worker"]["lora"] == {"sql": "/mnt/adapters/adapters/sql-lora"}
     assert served["speculative-eagle3"]["speculative"] == {"method": "eagle3", "num_speculative_tokens": 3,
                                                            "model": "/mnt/adapters/drafts/granite-eagle3"}
     hook_env = objects.env_of(override.get("Pod")["spec"]["containers"][0])

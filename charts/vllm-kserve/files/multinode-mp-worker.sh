@@ -1,7 +1,8 @@
 # Worker of a multi-node vLLM on the multiprocessing backend. vLLM needs each worker's node rank
 # (1 to PIPELINE_PARALLEL_SIZE-1); the worker pods are alike, so a worker takes the position of its
 # own IP among the sorted addresses of the workers' headless Service, which KServe names in
-# WORKER_SVC, once all workers are listed there.
+# WORKER_SVC, once all workers are listed there. The InferenceService's arguments (--headless, then
+# the engine settings the head takes too) arrive as "$0" "$@".
 expected=$((PIPELINE_PARALLEL_SIZE - 1))
 rank=""
 while :; do
@@ -23,4 +24,4 @@ exec vllm serve /mnt/models \
   --node-rank="${rank}" \
   --master-addr="${HEAD_SVC}.${POD_NAMESPACE}.svc.cluster.local" \
   --master-port="${MASTER_PORT}" \
-  --headless
+  "$0" "$@"

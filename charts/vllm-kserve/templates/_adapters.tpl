@@ -75,6 +75,23 @@ and the tokens drafted per step, as the JSON object vLLM parses.
 {{- end -}}
 
 {{/*
+The arguments of a multi-node worker on the multiprocessing backend: each worker is a vLLM of its
+own (vllm serve --headless) that builds its engine from its own command line, so it takes the
+engine settings the head takes, the adapters', the speculative config and model.args among them.
+On Ray the head's engine ships its settings to the workers, which take no arguments.
+*/}}
+{{- define "vllm-kserve.workerArgs" -}}
+{{- if and (include "vllm-kserve.multiNode" .) (eq (include "vllm-kserve.multiNodeBackend" .) "mp") }}
+- --headless
+{{- include "vllm-kserve.loraArgs" . }}
+{{- include "vllm-kserve.speculativeArgs" . }}
+{{- range .Values.model.args | default list }}
+- {{ toString . | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
 The flag of a vLLM argument as vLLM's parser reads it: without its `=value`, and `_` read as `-`
 in its name up to the first `.` (vllm/utils/argparse_utils.py, FlexibleArgumentParser.parse_args).
 */}}
@@ -94,4 +111,21 @@ short enough for the PersistentVolumeClaim (<name>-<node group>) and the pod lab
 {{- define "vllm-kserve.modelCacheName" -}}
 {{- $digest := include "vllm-kserve.modelUri" . | sha256sum | trunc 8 -}}
 {{- printf "%s-%s" (include "vllm-kserve.workloadName" . | trunc 54 | trimSuffix "-") $digest -}}
+{{- end -}}
+
+{{/*
+Whether the model cache is already in the cluster: its name if so, else "pending". KServe matches
+a model to a cache only when the InferenceService is written (kserve@v0.20.0
+pkg/apis/serving/v1beta1/inference_service_defaults.go:137-160), and Helm writes the
+InferenceService before the cache (kinds it does not know go in name order), so the release that
+creates the cache writes "pending" into an annotation of the InferenceService, and the next one
+the name: that change writes the InferenceService again, now with the cache there to match.
+*/}}
+{{- define "vllm-kserve.modelCacheState" -}}
+{{- $name := include "vllm-kserve.modelCacheName" . -}}
+{{- if lookup "serving.kserve.io/v1alpha1" "LocalModelNamespaceCache" .Release.Namespace $name -}}
+{{- $name -}}
+{{- else -}}
+pending
+{{- end -}}
 {{- end -}}

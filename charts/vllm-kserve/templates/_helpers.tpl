@@ -525,6 +525,7 @@ annotations:
   prometheus.io/port: {why: "the runtime's metrics port, which OpenShift AI's ServiceMonitor reads"}
   prometheus.io/path: {why: "the runtime's metrics path, which OpenShift AI's ServiceMonitor reads"}
   multinode/executor-backend: {by: multiNode.backend}
+  vllm-kserve/model-cache: {by: model.cache.enabled}
 {{- end -}}
 
 {{/*
