@@ -120,6 +120,9 @@ class TestRuntime:
         ({"resources": {"limits": {"nvidia.com/gpu": None}, "requests": {"nvidia.com/gpu": None}}}, "2Gi"),
         ({"servingTopology": "multiNode", "deploymentMode": "RawDeployment", "multiNode": {"tensorParallelSize": 2}}, "14Gi"),
         ({"servingRuntime": {"shmSize": "32Gi"}}, "32Gi"),
+        # a quantity without a unit stays a string (found by make fuzz: written bare, it became a
+        # number the API server refuses)
+        ({"servingRuntime": {"shmSize": "348.4115"}}, "348.4115"),
     ])
     def test_shm_is_memory_backed_and_sized_from_the_accelerators(self, values, size):
         docs = render(values)

@@ -529,6 +529,14 @@ BAD_INPUTS = [
              error_contains=['model.args contains "--tool_call_parser=hermes" and model.toolCalling.preset=granite sets it']),
     BadInput("served-name-spelled-with-underscores", values={"model": {"args": ["--served_model_name=x"]}},
              error_contains=['model.args contains "--served_model_name=x": set model.servedModelName instead']),
+    # found by make fuzz: a C1 control character made Helm's YAML writer drop the whole init container
+    BadInput("init-container-working-dir-with-a-control-character",
+             values=_raw(initContainers=[_box("prepare", workingDir="f\u00c9\u009b\u00cf\u00f6")]),
+             error_contains=["initContainers[0].workingDir holds a control or line-separator character"]),
+    BadInput("env-value-with-a-next-line-character", values={"model": {"env": [{"name": "GREETING", "value": "hi\u0085there"}]}},
+             error_contains=["model.env[0].value holds a control or line-separator character", "remove it"]),
+    BadInput("annotation-value-with-a-line-separator", values={"inferenceService": {"annotations": {"example.com/note": "a\u2028b"}}},
+             error_contains=["inferenceService.annotations.example.com/note holds a control or line-separator character"]),
     BadInput("model-cache-where-the-level-has-none", values=_raw(platform="rhoai-3.3", model={
                  "uri": "hf://ibm-granite/granite-3.3-2b-instruct",
                  "cache": {"enabled": True, "nodeGroup": "g", "size": "20Gi"}}),

@@ -64,6 +64,7 @@ DELIBERATE = [
 # every line of a "cannot render these values" message is matched to the rule format that wrote it,
 # and so to its topic. A line no rule wrote is a finding.
 TOPIC_REASONS = {
+    "characters": "a string Helm's YAML writer cannot carry: the object would lose the value or hold another",
     "names": "a name KServe or Knative derives (Deployments, Services, Routes) would exceed 63 characters, which "
              "they refuse only when they build those objects, after the InferenceService was taken",
     "metadata": "a label or annotation the chart sets itself, given again, would be silently overridden by one side",

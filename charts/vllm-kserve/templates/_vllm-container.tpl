@@ -207,7 +207,7 @@ intra-node buffers), plus 8Gi in multi-node on Ray for its object store, which l
 - name: shm
   emptyDir:
     medium: Memory
-    sizeLimit: {{ include "vllm-kserve.shmSize" . }}
+    sizeLimit: {{ include "vllm-kserve.shmSize" . | quote }}
 - name: cache
   emptyDir: {}
 {{- if (include "vllm-kserve.spyre" . | fromYaml).cacheDir }}
