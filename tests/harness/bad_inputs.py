@@ -533,10 +533,27 @@ BAD_INPUTS = [
     BadInput("init-container-working-dir-with-a-control-character",
              values=_raw(initContainers=[_box("prepare", workingDir="f\u00c9\u009b\u00cf\u00f6")]),
              error_contains=["initContainers[0].workingDir holds a control or line-separator character"]),
-    BadInput("env-value-with-a-next-line-character", values={"model": {"env": [{"name": "GREETING", "value": "hi\u0085there"}]}},
+    BadInput("env-value-with-a-next-line-character",
+             values={"model": {"env": [{"name": "GREETING", "value": "hi\u0085there"}]}},
              error_contains=["model.env[0].value holds a control or line-separator character", "remove it"]),
-    BadInput("annotation-value-with-a-line-separator", values={"inferenceService": {"annotations": {"example.com/note": "a\u2028b"}}},
+    BadInput("annotation-value-with-a-line-separator",
+             values={"inferenceService": {"annotations": {"example.com/note": "a\u2028b"}}},
              error_contains=["inferenceService.annotations.example.com/note holds a control or line-separator character"]),
+    # found by make fuzz: the pods KServe makes are refused, after the InferenceService was taken
+    BadInput("affinity-label-keys-without-a-selector", values=_raw(affinity={"podAntiAffinity": {
+                 "preferredDuringSchedulingIgnoredDuringExecution": [
+                     {"weight": 70, "podAffinityTerm": {"topologyKey": "zone", "mismatchLabelKeys": ["b"]}}]}}),
+             error_contains=["affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm",
+                             "takes label keys from the pod", "add a labelSelector"]),
+    BadInput("affinity-label-key-matched-and-mismatched", values=_raw(affinity={"podAffinity": {
+                 "requiredDuringSchedulingIgnoredDuringExecution": [
+                     {"topologyKey": "zone", "labelSelector": {}, "matchLabelKeys": ["app"], "mismatchLabelKeys": ["app"]}]}}),
+             error_contains=["affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]",
+                             "lists the label key app in both"]),
+    BadInput("spread-label-key-in-its-selector-too", values=_raw(topologySpreadConstraints=[{
+                 "maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                 "labelSelector": {"matchLabels": {"app": "vllm"}}, "matchLabelKeys": ["app"]}]),
+             error_contains=["topologySpreadConstraints[0] lists the label key app in matchLabelKeys and in its labelSelector"]),
     BadInput("model-cache-where-the-level-has-none", values=_raw(platform="rhoai-3.3", model={
                  "uri": "hf://ibm-granite/granite-3.3-2b-instruct",
                  "cache": {"enabled": True, "nodeGroup": "g", "size": "20Gi"}}),
