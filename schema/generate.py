@@ -291,7 +291,7 @@ _KEY_SELECTOR = {"required": ["name", "key"], "properties": {
     "key": {"type": "string", "maxLength": 253, "pattern": r"^[-._a-zA-Z0-9]+$"}}}
 _OPERATOR_VALUES = [  # In/NotIn need values, Exists/DoesNotExist take none
     {"if": {"required": ["operator"], "properties": {"operator": {"enum": ["In", "NotIn"]}}},
-     "then": {"required": ["values"], "properties": {"values": {"minItems": 1}}}},
+     "then": {"required": ["values"], "properties": {"values": {"type": "array", "minItems": 1}}}},  # a list, not null
     {"if": {"required": ["operator"], "properties": {"operator": {"enum": ["Exists", "DoesNotExist"]}}},
      "then": {"properties": {"values": {"maxItems": 0}}}},
 ]

@@ -540,6 +540,15 @@ BAD_INPUTS = [
              values={"inferenceService": {"annotations": {"example.com/note": "a\u2028b"}}},
              error_contains=["inferenceService.annotations.example.com/note holds a control or line-separator character"]),
     # found by make fuzz: the pods KServe makes are refused, after the InferenceService was taken
+    BadInput("spread-selector-in-without-values", values=_raw(topologySpreadConstraints=[{
+                 "maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                 "labelSelector": {"matchExpressions": [{"key": "app", "operator": "NotIn", "values": None}]}}]),
+             error_contains=["/topologySpreadConstraints/0/labelSelector/matchExpressions/0/values"]),
+    BadInput("node-affinity-in-with-null-values", values=_raw(affinity={"nodeAffinity": {
+                 "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                     {"matchExpressions": [{"key": "gpu", "operator": "In", "values": None}]}]}}}),
+             error_contains=["/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",
+                             "nodeSelectorTerms/0/matchExpressions/0/values"]),
     BadInput("affinity-label-keys-without-a-selector", values=_raw(affinity={"podAntiAffinity": {
                  "preferredDuringSchedulingIgnoredDuringExecution": [
                      {"weight": 70, "podAffinityTerm": {"topologyKey": "zone", "mismatchLabelKeys": ["b"]}}]}}),
