@@ -29,6 +29,12 @@ class Table:
     def crd_set_of(self, level: str) -> str:
         return self.levels[level]["crdSet"]
 
+    def module_set_of(self, crd_set: str) -> str:
+        """The generated set a CRD set is, or a reference set's stand-in: the set of the upstream
+        KServe module the level is based on."""
+        spec = self.crd_sets[crd_set]
+        return crd_set if "module" in spec else spec["standIn"]
+
     def module_versions(self) -> list[str]:
         """KServe Go module versions whose CRDs are converted into schema/kserve/<version>/."""
         return sorted({s["module"] for s in self.crd_sets.values() if "module" in s})

@@ -26,7 +26,7 @@ BREAKAGES = [
     ("interval-beside-the-endpoints", "servicemonitor.yaml", "  endpoints:\n", "  interval: 30s\n  endpoints:\n",
      "'interval' was unexpected", SERVICE_MONITOR),
     # a field of a newer Prometheus Operator than the CRD the schemas come from
-    ("pod-monitor-port-number", "podmonitor.yaml", "- targetPort: 8080", "- portNumber: 8080", "'portNumber' was unexpected",
+    ("pod-monitor-port-number", "_metrics.tpl", "- targetPort: 8080", "- portNumber: 8080", "'portNumber' was unexpected",
      POD_MONITOR),
 ]
 

@@ -78,8 +78,14 @@ def wait_for(fetch, what, timeout=60):
         f"KServe did not produce {what} within {timeout}s; kserve-manager log:\n{cluster.tail('kserve-manager')}")
 
 
+def upgrade(client, ns, values, release="my-vllm") -> str:
+    """`helm upgrade -i` of the chart with these values; what Helm prints, the notes among it."""
+    return client.helm("upgrade", "-i", release, str(CI_VALUES[0].parents[1]), "-n", ns, "-f", "-",
+                       input=json.dumps(values)).stdout
+
+
 def install(client, ns, values, release="my-vllm"):
-    client.helm("upgrade", "-i", release, str(CI_VALUES[0].parents[1]), "-n", ns, "-f", "-", input=json.dumps(values))
+    upgrade(client, ns, values, release)
     return render(values, namespace=ns, release=release)
 
 
@@ -526,7 +532,7 @@ def loop_level_of(level: str) -> str | None:
     """The controller level that stands in for `level`: the one on its CRD set, or on the set its
     reference CRDs stand on (OpenShift AI 3.5's, byte-identical to upstream 0.20's)."""
     crd_set = TABLE.crd_set_of(level)
-    module_set = crd_set if "module" in TABLE.crd_sets[crd_set] else TABLE.crd_sets[crd_set].get("standIn")
+    module_set = TABLE.module_set_of(crd_set)
     return next((loop for loop in LEVELS if TABLE.crd_set_of(loop) == module_set), None)
 
 
@@ -602,28 +608,24 @@ def test_kserve_matches_the_model_to_the_chart_s_namespaced_cache(upstream, leve
     plain = {"platform": level, "deploymentMode": TABLE.row(level)["modes"]["raw"]["writes"], "model": {"uri": uri}}
     cached = deep_merge(plain, {"model": {"cache": {"enabled": True, "nodeGroup": "gpu-nodes", "size": "20Gi"}}})
 
-    def upgrade(values, release="my-vllm") -> str:
-        return client.helm("upgrade", "-i", release, str(CI_VALUES[0].parents[1]), "-n", ns, "-f", "-",
-                           input=json.dumps(values)).stdout
-
     def matched(release="my-vllm") -> str | None:
         labels = client.get("inferenceservice", release, ns)["metadata"].get("labels", {})
         return labels.get("internal.serving.kserve.io/localmodel")
 
     install(client, ns, plain)
-    first = upgrade(cached)  # the cache is turned on for a running release
+    first = upgrade(client, ns, cached)  # the cache is turned on for a running release
     cache = client.get("localmodelnamespacecaches.serving.kserve.io", render(cached, namespace=ns)
                        .get("LocalModelNamespaceCache")["metadata"]["name"], ns)
     assert cache["spec"]["sourceModelUri"] == uri
     name = cache["metadata"]["name"]
     assert f"The model cache {name} is new" in first and "run this helm upgrade once more" in first
     assert client.get("inferenceservice", "my-vllm", ns)["metadata"]["annotations"]["vllm-kserve/model-cache"] == "pending"
-    second = upgrade(cached)
+    second = upgrade(client, ns, cached)
     assert "is new" not in second
     isvc = client.get("inferenceservice", "my-vllm", ns)
     assert isvc["metadata"]["annotations"]["vllm-kserve/model-cache"] == name
     assert matched() == name
     assert isvc["metadata"]["annotations"]["internal.serving.kserve.io/localmodel-pvc-name"] == f"{name}-gpu-nodes"
     # another model, whose URI the cached one is a prefix of, is not taken for it
-    upgrade(deep_merge(plain, {"model": {"uri": uri + "-gguf"}}), release="other")
+    upgrade(client, ns, deep_merge(plain, {"model": {"uri": uri + "-gguf"}}), release="other")
     assert matched("other") is None

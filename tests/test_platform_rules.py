@@ -531,8 +531,7 @@ def test_the_namespaced_model_cache_is_where_kserve_ships_it_and_the_platform_ca
     red-hat-data-services/rhods-operator@rhoai-3.5:api/components/v1alpha1/kserve_types.go:97,123-143 and
     prefetched-manifests/kserve-module-operator/rbac/role.yaml:288,348."""
     has_cache = row(level)["localModelNamespaceCache"]
-    crd_set = TABLE.crd_sets[row(level)["crdSet"]]
-    module = crd_set.get("module") or TABLE.crd_sets[crd_set["standIn"]]["module"]
+    module = TABLE.crd_sets[TABLE.module_set_of(row(level)["crdSet"])]["module"]
     assert not has_cache or tuple(int(n) for n in module[1:].split(".")) >= (0, 20, 0)
     values = {"platform": level, "deploymentMode": row(level)["modes"]["raw"]["writes"],
               "model": {"uri": "hf://ibm-granite/granite-3.3-2b-instruct",

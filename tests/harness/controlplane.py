@@ -290,36 +290,38 @@ def kserve_module_of(crd_set: str) -> Path:
     """The KServe module a CRD set is, or, for a reference set, the one its stand-in is."""
     from . import schemas
 
-    spec = schemas.TABLE.crd_sets[crd_set]
-    while "module" not in spec:
-        spec = schemas.TABLE.crd_sets[spec["standIn"]]
-    return module_dir(f"github.com/kserve/kserve@{spec['module']}")
+    module = schemas.TABLE.crd_sets[schemas.TABLE.module_set_of(crd_set)]["module"]
+    return module_dir(f"github.com/kserve/kserve@{module}")
 
 
 CACHE_CRDS = ("localmodelcaches", "localmodelnamespacecaches")
 
 
+def crd_name(path: Path) -> str:
+    """The name of the CRD in a file named as controller-gen names them, <group>_<plural>.yaml."""
+    group, plural = path.stem.split("_", 1)
+    return f"{plural}.{group}"
+
+
 def prepare_level(level: Level, state: dict) -> None:
     from schema.generate import KSERVE_CRDS, monitoring_crd_paths  # the CRDs of the kinds the chart renders
 
-    # every set: KServe's, and the Prometheus Operator's monitors, which OpenShift's monitoring
-    # stack installs too
-    crds = [str(level.crd_dir / f) for f in KSERVE_CRDS] + [str(p) for p in monitoring_crd_paths()]
+    # the kinds the chart renders: on every set KServe's, and the Prometheus Operator's monitors,
+    # which OpenShift's monitoring stack installs too; where the level has it, the model cache's
+    # (both kinds, which KServe's defaulter lists when the cache is on)
+    rendered = [level.crd_dir / f for f in KSERVE_CRDS] + monitoring_crd_paths()
+    if level.name in cache_levels():
+        full = kserve_module_of(level.name) / "config" / "crd" / "full"
+        rendered += [next(full.rglob(f"serving.kserve.io_{kind}.yaml")) for kind in CACHE_CRDS]
+    crds = [str(p) for p in rendered]
     profiles = REFERENCE_CRDS / "hardwareprofile"
     if level.name in hardware_profile_levels() and profiles.is_dir():
         crds += [str(p) for p in sorted(profiles.glob("*.yaml"))]
     if level.name in knative_levels():
         crds += [str(p) for p in sorted((module_dir("knative.dev/serving") / KNATIVE_CRDS).glob("*.yaml"))]
-    if level.name in cache_levels():  # both kinds, which KServe's defaulter lists when the cache is on
-        full = kserve_module_of(level.name) / "config" / "crd" / "full"
-        crds += [str(next(full.rglob(f"serving.kserve.io_{kind}.yaml"))) for kind in CACHE_CRDS]
     kubectl("create", "-f", ",".join(crds), context=level.name)
-    for crd in (f"{f.removeprefix('serving.kserve.io_').removesuffix('.yaml')}.serving.kserve.io" for f in KSERVE_CRDS):
-        wait_established(crd, level.name)
-    for kind in ("servicemonitors", "podmonitors"):
-        wait_established(f"{kind}.monitoring.coreos.com", level.name)
-    for kind in CACHE_CRDS if level.name in cache_levels() else ():
-        wait_established(f"{kind}.serving.kserve.io", level.name)
+    for path in rendered:
+        wait_established(crd_name(path), level.name)
     if level.name in knative_levels():
         for kind in ("services", "configurations", "revisions", "routes"):
             wait_established(f"{kind}.serving.knative.dev", level.name)

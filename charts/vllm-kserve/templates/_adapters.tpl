@@ -1,8 +1,8 @@
 {{/*
 Models vLLM loads beside the base model, from PersistentVolumeClaims: the LoRA adapters of
-model.loraAdapters and the draft model of model.speculative. Each claim named is mounted once, read-only, at /mnt/adapters/<claim> in every
-vLLM container of the model (a multi-node model's workers load adapter weights too), as the volume
-adapters-<n>, n its place among the claims.
+model.loraAdapters and the draft model of model.speculative. Each claim named is mounted once,
+read-only, at /mnt/adapters/<claim> in every vLLM container of the model (a multi-node model's
+workers load adapter weights too), as the volume adapters-<n>, n its place among the claims.
 */}}
 {{- define "vllm-kserve.adapterClaims" -}}
 {{- $claims := list -}}
@@ -74,6 +74,12 @@ and the tokens drafted per step, as the JSON object vLLM parses.
 {{- end }}
 {{- end -}}
 
+{{/* The engine settings the chart derives that every vLLM process of the model takes alike. */}}
+{{- define "vllm-kserve.engineArgs" -}}
+{{- include "vllm-kserve.loraArgs" . }}
+{{- include "vllm-kserve.speculativeArgs" . }}
+{{- end -}}
+
 {{/*
 The arguments of a multi-node worker on the multiprocessing backend: each worker is a vLLM of its
 own (vllm serve --headless) that builds its engine from its own command line, so it takes the
@@ -83,8 +89,7 @@ On Ray the head's engine ships its settings to the workers, which take no argume
 {{- define "vllm-kserve.workerArgs" -}}
 {{- if and (include "vllm-kserve.multiNode" .) (eq (include "vllm-kserve.multiNodeBackend" .) "mp") }}
 - --headless
-{{- include "vllm-kserve.loraArgs" . }}
-{{- include "vllm-kserve.speculativeArgs" . }}
+{{- include "vllm-kserve.engineArgs" . }}
 {{- range .Values.model.args | default list }}
 - {{ toString . | quote }}
 {{- end }}

@@ -1,7 +1,7 @@
 {{/*
 What the user adds to the model pods (extraVolumes, initContainers, the claims of adapters) and to
-their vLLM container (extraVolumeMounts, extraEnvFrom, the adapters' mounts), written on the InferenceService, where KServe takes them for the
-pod it builds: the predictor's for the pod that serves the API, workerSpec's for a multi-node
+their vLLM container (extraVolumeMounts, extraEnvFrom, the adapters' mounts), written on the
+InferenceService, where KServe takes them for the pod it builds: the predictor's for the pod that serves the API, workerSpec's for a multi-node
 model's workers, which KServe builds from workerSpec alone. Called with (dict "root" $ "role" ROLE),
 ROLE head (the predictor) or worker.
 */}}

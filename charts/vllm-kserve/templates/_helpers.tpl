@@ -306,8 +306,7 @@ qwen: hermes
 {{- if .Values.model.chatTemplate }}
 - --chat-template=/etc/vllm/chat-template/template.jinja
 {{- end }}
-{{- include "vllm-kserve.loraArgs" . }}
-{{- include "vllm-kserve.speculativeArgs" . }}
+{{- include "vllm-kserve.engineArgs" . }}
 {{- end -}}
 
 {{- define "vllm-kserve.chatTemplateName" -}}

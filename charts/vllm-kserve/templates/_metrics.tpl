@@ -1,9 +1,31 @@
-{{/* The interval and timeout of a monitor's endpoint, from metrics.serviceMonitor or .podMonitor. */}}
-{{- define "vllm-kserve.scrapeTiming" -}}
-interval: {{ .interval | quote }}
-{{- with .scrapeTimeout }}
-scrapeTimeout: {{ . | quote }}
-{{- end }}
+{{/*
+The metadata of a monitor of metrics.serviceMonitor or .podMonitor, called with (dict "root" $
+"monitor" VALUES): the workload's name, the chart's labels and the monitor's own.
+*/}}
+{{- define "vllm-kserve.monitorMetadata" -}}
+metadata:
+  name: {{ include "vllm-kserve.dnsLabel" (printf "%s-metrics" (include "vllm-kserve.workloadName" .root)) | quote }}
+  namespace: {{ .root.Release.Namespace | quote }}
+  labels:
+    {{- include "vllm-kserve.labels" .root | nindent 4 }}
+    app.kubernetes.io/component: metrics
+    {{- with .monitor.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end -}}
+
+{{/*
+A monitor's one endpoint: vLLM's port and metrics path, which the runtime's prometheus.io
+annotations name too, with the interval and timeout of its values.
+*/}}
+{{- define "vllm-kserve.scrapeEndpoint" -}}
+- targetPort: 8080
+  path: /metrics
+  scheme: http
+  interval: {{ .interval | quote }}
+  {{- with .scrapeTimeout }}
+  scrapeTimeout: {{ . | quote }}
+  {{- end }}
 {{- end -}}
 
 {{/*

@@ -1,9 +1,9 @@
 {{/*
-model.loraAdapters, model.maxLoras, model.maxLoraRank and model.speculative. vLLM takes one --lora-modules list and
-serves each adapter under its name beside the base model's, so a name given twice, or the base
-model's own, leaves one model unreachable; without --enable-lora it ignores the limits. A
-speculative method drafts from the prompt (ngram) or with a draft model (vllm/config/speculative.py,
-SpeculativeConfig), and needs the tokens drafted per step. A claim is
+model.loraAdapters, model.maxLoras, model.maxLoraRank and model.speculative. vLLM takes one
+--lora-modules list and serves each adapter under its name beside the base model's, so a name
+given twice, or the base model's own, leaves one model unreachable; without --enable-lora it
+ignores the limits. A speculative method drafts from the prompt (ngram) or with a draft model
+(vllm/config/speculative.py, SpeculativeConfig), and needs the tokens drafted per step. A claim is
 mounted as a persistentVolumeClaim volume, which Knative admits in Serverless only where the level
 enables it (knative.dev/serving@v0.44.0 pkg/apis/serving/k8s_validation.go).
 */}}

@@ -15,8 +15,8 @@ pkg/apis/serving/k8s_validation.go and fieldmask.go).
 {{- $features := ($platform.modes.serverless | default dict).knativeFeatures | default list -}}
 {{- $volumes := dict -}}
 {{- $claims := include "vllm-kserve.adapterClaims" . | fromYamlArray -}}
-{{- /* the chart's own volumes (and adapters-<n>, the claims of model.loraAdapters), KServe's storage initializer and CA bundle, OpenShift AI's auth
-proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controller/constants/constants.go:125-133) */ -}}
+{{- /* the chart's own volumes (and adapters-<n>, the claims of adapters and draft models),
+KServe's storage initializer and CA bundle, OpenShift AI's auth proxy and Ray TLS (odh-model-controller of OpenShift AI 2.22, internal/controller/constants/constants.go:125-133) */ -}}
 {{- $reservedVolumes := list "shm" "cache" "spyre-cache" "chat-template" "kserve-provision-location" "kserve-pvc-source" "cabundle-cert" "proxy-tls" "kube-rbac-proxy-sar-config" "ray-tls" "ray-tls-secret" -}}
 {{- $admitted := ternary "configMap, secret, emptyDir and persistentVolumeClaim" "configMap, secret and emptyDir" (has "kubernetes.podspec-persistent-volume-claim" $features) -}}
 {{- range $v.extraVolumes | default list -}}

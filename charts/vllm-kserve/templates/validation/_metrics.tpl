@@ -2,7 +2,8 @@
 The Prometheus Operator monitors of metrics.serviceMonitor and metrics.podMonitor. Where the
 platform scrapes vLLM itself (the platform table's metricsScrapedByPlatform), a monitor of the
 chart's would scrape every series a second time. The Prometheus Operator skips a monitor whose
-scrape timeout exceeds its interval (prometheus-operator@v0.76.2 pkg/prometheus/resource_selector.go:180,250-258).
+scrape timeout exceeds its interval (prometheus-operator@v0.76.2
+pkg/prometheus/resource_selector.go:180,250-258).
 */}}
 {{- define "vllm-kserve.validate.metrics" -}}
 {{- $errors := list -}}
@@ -23,11 +24,12 @@ scrape timeout exceeds its interval (prometheus-operator@v0.76.2 pkg/prometheus/
 {{- $errors = append $errors (printf "metrics.%s.enabled=true on %s (platform=%s): its odh-model-controller already has vLLM scraped, from the ServingRuntime's prometheus.io annotations, and a second monitor would scrape every series twice; remove metrics.%s and enable user workload monitoring in the cluster instead" $name $platform.title $.Values.platform $name) -}}
 {{- end -}}
 {{- $interval := include "vllm-kserve.durationMilliseconds" $monitor.interval | int64 -}}
+{{- $timeout := include "vllm-kserve.durationMilliseconds" $monitor.scrapeTimeout | int64 -}}
 {{- if not $interval -}}
 {{- $errors = append $errors (printf "metrics.%s.interval=%s is no scrape interval: give a duration longer than zero, such as 30s" $name $monitor.interval) -}}
-{{- else if and $monitor.scrapeTimeout (gt (include "vllm-kserve.durationMilliseconds" $monitor.scrapeTimeout | int64) $interval) -}}
+{{- else if and $monitor.scrapeTimeout (gt $timeout $interval) -}}
 {{- $errors = append $errors (printf "metrics.%s.scrapeTimeout=%s is longer than its interval %s, and the Prometheus Operator ignores such a monitor: shorten the timeout or lengthen the interval" $name $monitor.scrapeTimeout $monitor.interval) -}}
-{{- else if and $monitor.scrapeTimeout (not (include "vllm-kserve.durationMilliseconds" $monitor.scrapeTimeout | int64)) -}}
+{{- else if and $monitor.scrapeTimeout (not $timeout) -}}
 {{- $errors = append $errors (printf "metrics.%s.scrapeTimeout=%s is no timeout: give a duration longer than zero, or leave it empty for Prometheus's own" $name $monitor.scrapeTimeout) -}}
 {{- end -}}
 {{- range $key := keys ($monitor.labels | default dict) | sortAlpha -}}

@@ -11,17 +11,15 @@ after it took the InferenceService.
 {{- define "vllm-kserve.validate.placement" -}}
 {{- $errors := list -}}
 {{- $seen := dict -}}
+{{- $terms := list -}}
 {{- range $index, $constraint := .Values.topologySpreadConstraints | default list -}}
+{{- $terms = append $terms (dict "path" (printf "topologySpreadConstraints[%d]" $index) "term" $constraint) -}}
 {{- $key := printf "%v/%v" $constraint.topologyKey $constraint.whenUnsatisfiable -}}
 {{- if hasKey $seen $key -}}
 {{- $errors = append $errors (printf "topologySpreadConstraints[%d] has the topologyKey %v and whenUnsatisfiable %v of topologySpreadConstraints[%v]: Kubernetes takes one constraint per pair, so merge them" $index $constraint.topologyKey $constraint.whenUnsatisfiable (get $seen $key)) -}}
 {{- else -}}
 {{- $_ := set $seen $key $index -}}
 {{- end -}}
-{{- end -}}
-{{- $terms := list -}}
-{{- range $index, $constraint := .Values.topologySpreadConstraints | default list -}}
-{{- $terms = append $terms (dict "path" (printf "topologySpreadConstraints[%d]" $index) "term" $constraint) -}}
 {{- end -}}
 {{- $affinity := .Values.affinity | default dict -}}
 {{- range $kind := list "podAffinity" "podAntiAffinity" -}}
